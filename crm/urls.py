@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # CSV import pages and GET /v2/leads/export come before the API, whose
+    # /v2/leads/{leadId} would otherwise take "export" for a lead id.
+    path("", include("leads.csv_urls")),
+    path("v2/", include("crm.api.urls")),
+    path("", include("customers.urls")),
+    path("", include("leads.urls")),
+]

@@ -1,0 +1,165 @@
+"""Writes for customers. Each public function is one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from crm.sentinel import MISSING
+from leads.errors import ErrorCode, ErrorCollector, coded_error
+
+from .identifiers import normalise_email, normalise_mobile
+from .models import Customer
+
+
+class IdType:
+    MOBILE = "MOBILE"
+    EMAIL = "EMAIL"
+    EXTERNAL_ID = "EXTERNAL_ID"
+    ALL = (MOBILE, EMAIL, EXTERNAL_ID)
+    FIELD = {MOBILE: "mobile", EMAIL: "email", EXTERNAL_ID: "external_id"}
+
+
+def parse_id_type(id_type: Any) -> str | None:
+    """The canonical idType (case-insensitive), or None when it is not one of the three."""
+    if not isinstance(id_type, str):
+        return None
+    value = id_type.strip().upper()
+    return value if value in IdType.ALL else None
+
+
+def normalise_identifier(id_type: str, identifier: str) -> str | None:
+    if id_type == IdType.MOBILE:
+        return normalise_mobile(identifier)
+    if id_type == IdType.EMAIL:
+        return normalise_email(identifier)
+    value = identifier.strip()
+    return value if 0 < len(value) <= 100 else None
+
+
+@transaction.atomic
+def customer_register(
+    *,
+    loyalty_type: str = Customer.LoyaltyType.NON_LOYALTY,
+    first_name: str = "",
+    last_name: str = "",
+    mobile: str | None = None,
+    email: str | None = None,
+    external_id: str | None = None,
+) -> Customer:
+    customer = Customer(
+        loyalty_type=loyalty_type,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        mobile=mobile,
+        email=email,
+        external_id=external_id,
+    )
+    customer.full_clean()
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as exc:
+        # Lost a race with another registration of the same identifier.
+        raise ValidationError(
+            {"__all__": [coded_error(ErrorCode.CUSTOMER_EXISTS, "identifier")]}
+        ) from exc
+    return customer
+
+
+def customer_resolve(
+    *,
+    user_id: Any = MISSING,
+    id_type: Any = None,
+    identifier: Any = None,
+    customer_data: dict[str, Any] | None = None,
+    auto_register: bool = True,
+    errors: ErrorCollector | None = None,
+) -> Customer | None:
+    """Find the lead's customer in the spec's order: userId, then idType+identifier, then
+    auto-registration (when the org allows it). Problems go into ``errors`` (or are raised)."""
+    own = errors is None
+    errors = errors if errors is not None else ErrorCollector()
+    customer = _resolve(user_id, id_type, identifier, customer_data, auto_register, errors)
+    if own:
+        errors.raise_if_any()
+    return customer
+
+
+def _resolve(user_id, id_type, identifier, customer_data, auto_register, errors):
+    if user_id is not MISSING:
+        if user_id is None or (isinstance(user_id, str) and not user_id.strip()):
+            errors.add("user_id", ErrorCode.USER_ID_NULL)
+            return None
+        customer = _customer_by_id(user_id)
+        if customer is None:
+            errors.add("user_id", ErrorCode.USER_NOT_FOUND, user_id)
+        return customer
+
+    has_identifier = identifier is not None and not (
+        isinstance(identifier, str) and not identifier.strip()
+    )
+    if id_type in (None, "") and not has_identifier:
+        errors.add("user_id", ErrorCode.USER_DETAILS_EMPTY)
+        return None
+    canonical = parse_id_type(id_type)
+    if canonical is None:
+        errors.add("id_type", ErrorCode.INVALID_ID_TYPE)
+        return None
+    if not has_identifier:
+        errors.add("identifier", ErrorCode.USER_DETAILS_EMPTY)
+        return None
+    if not isinstance(identifier, str | int) or isinstance(identifier, bool):
+        errors.add("identifier", ErrorCode.INVALID_FIELD, "identifier", "expected text")
+        return None
+    identifier = str(identifier)
+    field = IdType.FIELD[canonical]
+    normalised = normalise_identifier(canonical, identifier)
+    if normalised is not None:
+        customer = Customer.objects.filter(**{field: normalised}).first()
+        if customer is not None:
+            return customer
+    if not auto_register:
+        errors.add("identifier", ErrorCode.AUTO_REGISTRATION_OFF)
+        return None
+    if normalised is None:
+        errors.add("identifier", ErrorCode.CUSTOMER_REGISTRATION_FAILED)
+        return None
+    return _auto_register(field, normalised, customer_data or {}, errors)
+
+
+def _customer_by_id(user_id: Any) -> Customer | None:
+    if isinstance(user_id, bool):
+        return None
+    try:
+        pk = int(str(user_id).strip())
+    except (TypeError, ValueError):
+        return None
+    if not -(2**63) < pk < 2**63:
+        return None
+    return Customer.objects.filter(pk=pk).first()
+
+
+def _auto_register(field: str, value: str, data: dict[str, Any], errors: ErrorCollector):
+    details = {
+        "first_name": data.get("firstName") or "",
+        "last_name": data.get("lastName") or "",
+        "mobile": data.get("mobile"),
+        "email": data.get("email"),
+        field: value,
+    }
+    if not all(isinstance(v, str) or v is None for v in details.values()):
+        errors.add("customer", ErrorCode.CUSTOMER_REGISTRATION_FAILED)
+        return None
+    try:
+        with transaction.atomic():
+            return customer_register(loyalty_type=Customer.LoyaltyType.NON_LOYALTY, **details)
+    except ValidationError:
+        # Another request may have registered the same identifier a moment ago.
+        existing = Customer.objects.filter(**{field: value}).first()
+        if existing is not None:
+            return existing
+        errors.add("customer", ErrorCode.CUSTOMER_REGISTRATION_FAILED)
+        return None

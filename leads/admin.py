@@ -1,0 +1,257 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+
+from . import services
+from .models import (
+    Brand,
+    Category,
+    ExtendedFieldDefinition,
+    FollowUp,
+    ImportJob,
+    Lead,
+    LeadStatus,
+    OrgSettings,
+    OrgSource,
+    OwnerChange,
+    Reason,
+    Sku,
+    SubStatus,
+)
+
+
+class ReadOnlyAdminMixin:
+    """History and reference rows: visible, never edited or deleted here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LeadStatusInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = LeadStatus
+    fields = ("status", "sub_status", "reason", "notes", "created_by", "created_on")
+    readonly_fields = fields
+    extra = 0
+    ordering = ("created_on", "id")
+
+
+class OwnerChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = OwnerChange
+    fields = ("from_owner", "to_owner", "changed_by", "changed_on")
+    readonly_fields = fields
+    extra = 0
+
+
+class FollowUpInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = FollowUp
+    fields = ("followed_up_on", "followed_up_by", "scheduled_follow_up", "next_follow_up", "notes")
+    readonly_fields = fields
+    extra = 0
+
+
+class LeadAdminForm(forms.ModelForm):
+    reason = forms.ModelChoiceField(
+        queryset=Reason.objects.all(), required=False, help_text="Why the status changes."
+    )
+    status_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    class Meta:
+        model = Lead
+        fields = (
+            "customer",
+            "type",
+            "lead_for",
+            "status",
+            "sub_status",
+            "owner",
+            "org_source",
+            "next_follow_up",
+            "extended_fields",
+        )
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    """Every change made here goes through the lead services, so the admin keeps the same rules
+    and writes the same history (a status change appends its log row)."""
+
+    form = LeadAdminForm
+    list_display = (
+        "id",
+        "customer",
+        "type",
+        "lead_for",
+        "status",
+        "sub_status",
+        "owner",
+        "org_source",
+        "next_follow_up",
+        "created_on",
+    )
+    list_filter = ("status", "type", "org_source", "owner", "created_on")
+    search_fields = (
+        "lead_for",
+        "customer__first_name",
+        "customer__last_name",
+        "customer__mobile",
+        "customer__email",
+    )
+    list_select_related = ("customer", "sub_status", "owner", "org_source")
+    raw_id_fields = ("customer",)
+    date_hierarchy = "created_on"
+    inlines = (LeadStatusInline, FollowUpInline, OwnerChangeInline)
+    readonly_fields = (
+        "last_follow_up",
+        "created_on",
+        "created_by",
+        "last_updated_on",
+        "last_updated_by",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # The customer and the item are what the lead is; they are not edited afterwards.
+            fields += ["customer", "type", "lead_for", "org_source"]
+        return fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Leads are never hard-deleted: the DELETED status is the soft delete.
+        return False
+
+    def save_model(self, request, obj: Lead, form: LeadAdminForm, change: bool) -> None:
+        data: dict[str, Any] = form.cleaned_data
+        if not change:
+            result = services.lead_create(
+                created_by=request.user,
+                customer=data["customer"],
+                type=data["type"],
+                lead_for=data["lead_for"],
+                status=data["status"],
+                sub_status=data.get("sub_status"),
+                reason_id=data.get("reason"),
+                notes=data.get("status_notes") or "",
+                owner=data.get("owner"),
+                org_source_id=data["org_source"].pk,
+                next_follow_up=data.get("next_follow_up"),
+                extended_fields=data.get("extended_fields") or {},
+            )
+            obj.pk = result.lead.pk
+            obj._state.adding = False
+            return
+        changed = set(form.changed_data)
+        if changed & {"status", "sub_status"}:
+            services.lead_change_status(
+                lead_id=obj.pk,
+                status=data["status"],
+                sub_status=data.get("sub_status"),
+                reason_id=data.get("reason"),
+                notes=data.get("status_notes") or "",
+                changed_by=request.user,
+            )
+        if "owner" in changed:
+            services.lead_assign_owner(
+                lead_id=obj.pk, owner=data.get("owner"), changed_by=request.user
+            )
+        updates = {}
+        if "extended_fields" in changed:
+            updates["extended_fields"] = data.get("extended_fields") or {}
+        if "next_follow_up" in changed:
+            updates["next_follow_up"] = data.get("next_follow_up")
+        if updates:
+            if "extended_fields" in updates:
+                # The admin edits the whole object: keys removed there are removed here.
+                current = Lead.objects.get(pk=obj.pk).extended_fields
+                removed = {key: None for key in current if key not in updates["extended_fields"]}
+                updates["extended_fields"] = {**removed, **updates["extended_fields"]}
+            services.lead_update(lead_id=obj.pk, updated_by=request.user, **updates)
+
+
+@admin.register(LeadStatus)
+class LeadStatusAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "lead", "status", "sub_status", "reason", "created_by", "created_on")
+    list_filter = ("status", "created_on")
+    search_fields = ("lead__id", "lead__lead_for", "notes")
+    list_select_related = ("lead", "sub_status", "reason", "created_by")
+
+
+@admin.register(OwnerChange)
+class OwnerChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "lead", "from_owner", "to_owner", "changed_by", "changed_on")
+    list_filter = ("changed_on",)
+    search_fields = ("lead__id", "to_owner__username", "from_owner__username")
+    list_select_related = ("lead", "from_owner", "to_owner", "changed_by")
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "lead", "followed_up_on", "followed_up_by", "next_follow_up")
+    list_filter = ("followed_up_on",)
+    search_fields = ("lead__id", "notes")
+    list_select_related = ("lead", "followed_up_by")
+
+
+@admin.register(SubStatus)
+class SubStatusAdmin(admin.ModelAdmin):
+    list_display = ("status", "name", "created_on")
+    list_filter = ("status",)
+    search_fields = ("name",)
+
+
+@admin.register(Reason)
+class ReasonAdmin(admin.ModelAdmin):
+    list_display = ("id", "reason", "created_on")
+    search_fields = ("reason",)
+
+
+@admin.register(OrgSource)
+class OrgSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "name")
+
+
+class CatalogAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")
+
+
+admin.site.register(Brand, CatalogAdmin)
+admin.site.register(Category, CatalogAdmin)
+
+
+@admin.register(Sku)
+class SkuAdmin(CatalogAdmin):
+    list_display = ("code", "name", "brand", "category", "is_active")
+    list_filter = ("is_active", "brand", "category")
+    list_select_related = ("brand", "category")
+
+
+@admin.register(ExtendedFieldDefinition)
+class ExtendedFieldDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("name", "label", "data_type", "choices", "is_active")
+    list_filter = ("data_type", "is_active")
+    search_fields = ("name", "label")
+
+
+@admin.register(OrgSettings)
+class OrgSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "auto_register_customers", "updated_on")
+
+    def has_add_permission(self, request) -> bool:
+        return not OrgSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "file_name", "state", "dry_run", "ok_rows", "failed_rows", "created_on")
+    list_filter = ("state", "dry_run")

@@ -1,0 +1,242 @@
+"""The lead search, shared by ``GET /v2/leads``, the CSV export and the staff lead list.
+
+Every parameter is validated: a value that cannot be right is a coded error (92003, 92009,
+92014 ...), never silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from customers.identifiers import normalise_mobile
+from customers.models import Customer
+
+from .errors import ErrorCode, coded_error
+from .models import Lead, LeadType, OrgSource, Status, SubStatus
+
+User = get_user_model()
+
+SORT_FIELDS = {
+    "createdOn": "created_on",
+    "lastUpdatedOn": "last_updated_on",
+    "nextFollowUp": "next_follow_up",
+}
+SORT_ORDERS = ("ASC", "DESC")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parse_moment(value: str, *, end_of_day: bool) -> datetime.datetime | None:
+    """An ISO 8601 date-time, or a date (its start, or with end_of_day its end)."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        try:
+            day = parse_date(value)
+        except ValueError:
+            day = None
+        if day is None:
+            return None
+        moment = datetime.datetime.combine(
+            day, datetime.time.max if end_of_day else datetime.time.min
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class LeadFilterForm(forms.Form):
+    """Validation of the search parameters, each refusal with its registry code."""
+
+    def clean_userId(self) -> int | None:  # noqa: N802 - the API's parameter name
+        value = (self.cleaned_data.get("userId") or "").strip()
+        if not value:
+            return None
+        from .services import parse_id
+
+        pk = parse_id(value)
+        if pk is None or not Customer.objects.filter(pk=pk).exists():
+            raise coded_error(ErrorCode.USER_NOT_FOUND, value)
+        return pk
+
+    def clean_status(self) -> list[str]:
+        values = _split(self.cleaned_data.get("status") or "")
+        for value in values:
+            if value not in Status.values:
+                raise coded_error(ErrorCode.INVALID_LEAD_STATUS, value)
+        return values
+
+    def clean_type(self) -> list[str]:
+        values = _split(self.cleaned_data.get("type") or "")
+        for value in values:
+            if value not in LeadType.values:
+                raise coded_error(ErrorCode.INVALID_LEAD_TYPE)
+        return values
+
+    def clean_substatus(self) -> str:
+        value = (self.cleaned_data.get("substatus") or "").strip()
+        if value and not SubStatus.objects.filter(name=value).exists():
+            raise coded_error(ErrorCode.INVALID_SUB_STATUS, value)
+        return value
+
+    def clean_owner(self) -> Any:
+        value = (self.cleaned_data.get("owner") or "").strip()
+        if not value:
+            return None
+        user = User.objects.filter(username=value).first()
+        if user is None:
+            raise coded_error(ErrorCode.INVALID_OWNER, value)
+        return user
+
+    def clean_orgSourceId(self) -> int | None:  # noqa: N802
+        value = (self.cleaned_data.get("orgSourceId") or "").strip()
+        if not value:
+            return None
+        try:
+            pk = int(value)
+        except ValueError:
+            raise coded_error(ErrorCode.INVALID_ORG_SOURCE) from None
+        if not OrgSource.objects.filter(pk=pk).exists():
+            raise coded_error(ErrorCode.INVALID_ORG_SOURCE)
+        return pk
+
+    def _moment(self, name: str, *, end_of_day: bool) -> datetime.datetime | None:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            return None
+        moment = _parse_moment(value, end_of_day=end_of_day)
+        if moment is None:
+            raise coded_error(ErrorCode.INVALID_FILTER, name, "expected an ISO 8601 date or time")
+        return moment
+
+    def clean_createdOnFrom(self):  # noqa: N802
+        return self._moment("createdOnFrom", end_of_day=False)
+
+    def clean_createdOnTo(self):  # noqa: N802
+        return self._moment("createdOnTo", end_of_day=True)
+
+    def clean_nextFollowUpFrom(self):  # noqa: N802
+        return self._moment("nextFollowUpFrom", end_of_day=False)
+
+    def clean_nextFollowUpTo(self):  # noqa: N802
+        return self._moment("nextFollowUpTo", end_of_day=True)
+
+    def clean_sortBy(self) -> str:  # noqa: N802
+        value = (self.cleaned_data.get("sortBy") or "").strip() or "createdOn"
+        if value not in SORT_FIELDS:
+            raise coded_error(
+                ErrorCode.INVALID_FILTER, "sortBy", "one of " + ", ".join(SORT_FIELDS)
+            )
+        return value
+
+    def clean_sortOrder(self) -> str:  # noqa: N802
+        value = (self.cleaned_data.get("sortOrder") or "").strip().upper() or "DESC"
+        if value not in SORT_ORDERS:
+            raise coded_error(ErrorCode.INVALID_FILTER, "sortOrder", "ASC or DESC")
+        return value
+
+
+def _text_filter(label: str) -> django_filters.CharFilter:
+    return django_filters.CharFilter(method="filter_noop", label=label)
+
+
+class LeadFilter(django_filters.FilterSet):
+    userId = _text_filter("Customer id")  # noqa: N815 - the API's parameter names
+    status = _text_filter("Status (comma-separated)")
+    substatus = _text_filter("Sub-status")
+    owner = _text_filter("Owner (username)")
+    type = _text_filter("Type (comma-separated)")
+    leadFor = django_filters.CharFilter(field_name="lead_for", label="Lead for")  # noqa: N815
+    orgSourceId = _text_filter("Org source id")  # noqa: N815
+    createdOnFrom = _text_filter("Created from")  # noqa: N815
+    createdOnTo = _text_filter("Created to")  # noqa: N815
+    nextFollowUpFrom = _text_filter("Next follow-up from")  # noqa: N815
+    nextFollowUpTo = _text_filter("Next follow-up to")  # noqa: N815
+    q = _text_filter("Search")
+    sortBy = _text_filter("Sort by")  # noqa: N815
+    sortOrder = _text_filter("Sort order")  # noqa: N815
+
+    class Meta:
+        model = Lead
+        fields: list[str] = []
+        form = LeadFilterForm
+
+    def filter_noop(self, queryset: QuerySet[Lead], name: str, value: Any) -> QuerySet[Lead]:
+        # All parameters are applied together in filter_queryset() from cleaned_data.
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Lead]) -> QuerySet[Lead]:
+        data = self.form.cleaned_data
+        if data.get("userId") is not None:
+            queryset = queryset.filter(customer_id=data["userId"])
+        if data.get("status"):
+            queryset = queryset.filter(status__in=data["status"])
+        if data.get("substatus"):
+            queryset = queryset.filter(sub_status__name=data["substatus"])
+        if data.get("owner") is not None:
+            queryset = queryset.filter(owner=data["owner"])
+        if data.get("type"):
+            queryset = queryset.filter(type__in=data["type"])
+        if data.get("leadFor"):
+            queryset = queryset.filter(lead_for=data["leadFor"])
+        if data.get("orgSourceId") is not None:
+            queryset = queryset.filter(org_source_id=data["orgSourceId"])
+        for name, lookup in (
+            ("createdOnFrom", "created_on__gte"),
+            ("createdOnTo", "created_on__lte"),
+            ("nextFollowUpFrom", "next_follow_up__gte"),
+            ("nextFollowUpTo", "next_follow_up__lte"),
+        ):
+            if data.get(name) is not None:
+                queryset = queryset.filter(**{lookup: data[name]})
+        if data.get("q"):
+            queryset = queryset.filter(search_condition(data["q"]))
+        return queryset.order_by(*ordering(data.get("sortBy"), data.get("sortOrder")))
+
+
+def search_condition(text: str) -> Q:
+    """Text search over leadFor and the customer's name, mobile and email."""
+    text = text.strip()
+    condition = (
+        Q(lead_for__icontains=text)
+        | Q(customer__first_name__icontains=text)
+        | Q(customer__last_name__icontains=text)
+        | Q(customer__email__icontains=text)
+        | Q(customer__mobile__icontains=text)
+    )
+    mobile = normalise_mobile(text)
+    if mobile:
+        condition |= Q(customer__mobile=mobile)
+    return condition
+
+
+def ordering(sort_by: str | None, sort_order: str | None) -> list[Any]:
+    field = SORT_FIELDS.get(sort_by or "createdOn", "created_on")
+    ascending = (sort_order or "DESC") == "ASC"
+    if field == "next_follow_up":
+        # Leads without a next follow-up come last either way.
+        key = F(field).asc(nulls_last=True) if ascending else F(field).desc(nulls_last=True)
+        return [key, "id" if ascending else "-id"]
+    # NOT NULL columns: plain ordering, so that the (column, id) indexes serve it.
+    return [field, "id"] if ascending else [f"-{field}", "-id"]
+
+
+def filtered_leads(params: Any, queryset: QuerySet[Lead]) -> QuerySet[Lead]:
+    """The search applied to ``queryset``, or a ValidationError of coded errors."""
+    filterset = LeadFilter(params, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.form.errors.as_data())
+    return filterset.qs

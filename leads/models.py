@@ -1,0 +1,600 @@
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from .errors import ErrorCode, ErrorCollector, coded_error
+
+
+class LeadType(models.TextChoices):
+    SKU = "SKU", "SKU"
+    CATEGORY = "CATEGORY", "Category"
+    BRAND = "BRAND", "Brand"
+    CUSTOM = "CUSTOM", "Custom"
+
+
+class Status(models.TextChoices):
+    OPEN = "OPEN", "Open"
+    ON_HOLD = "ON_HOLD", "On hold"
+    WON = "WON", "Won"
+    LOST = "LOST", "Lost"
+    DELETED = "DELETED", "Deleted"
+
+
+ACTIVE_STATUSES = frozenset({Status.OPEN, Status.ON_HOLD})
+CLOSED_STATUSES = frozenset({Status.WON, Status.LOST, Status.DELETED})
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """History rows are written once: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{self.model.__name__} rows are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{type(self).__name__} rows are append-only")
+
+
+class OrgSource(models.Model):
+    """The channel a lead came from. Ids are fixed by the API; -1 (INSTORE) is the default."""
+
+    INSTORE_ID = -1
+
+    id = models.IntegerField(primary_key=True)
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CatalogItem(models.Model):
+    code = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class Brand(CatalogItem):
+    class Meta(CatalogItem.Meta):
+        pass
+
+
+class Category(CatalogItem):
+    class Meta(CatalogItem.Meta):
+        verbose_name_plural = "categories"
+
+
+class Sku(CatalogItem):
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, null=True, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = "SKU"
+
+
+class Reason(models.Model):
+    """An org-defined reason attached to a status change, referred to by its integer id."""
+
+    reason = models.CharField(max_length=255)
+    created_on = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    def clean(self) -> None:
+        self.reason = (self.reason or "").strip()
+        if not self.reason:
+            raise ValidationError({"reason": [coded_error(ErrorCode.REASON_EMPTY)]})
+
+
+class SubStatus(models.Model):
+    """An org-defined refinement of one status, such as ON_HOLD / YetToDecide."""
+
+    status = models.CharField(max_length=10, choices=Status.choices)
+    name = models.CharField(max_length=100)
+    created_on = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "name"]
+        verbose_name = "sub-status"
+        verbose_name_plural = "sub-statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["status", "name"], name="substatus_unique_per_status"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="substatus_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} / {self.name}"
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        super().clean_fields(exclude=[*(exclude or []), "status", "name"])
+
+    def clean(self) -> None:
+        errors = ErrorCollector()
+        self.name = (self.name or "").strip() if isinstance(self.name, str) else self.name
+        if self.status in (None, ""):
+            errors.add("status", ErrorCode.STATUS_EMPTY)
+        elif self.status not in Status.values:
+            errors.add("status", ErrorCode.INVALID_LEAD_STATUS, self.status)
+        if not self.name:
+            errors.add("name", ErrorCode.SUB_STATUS_EMPTY)
+        elif len(self.name) > 100:
+            errors.add("name", ErrorCode.INVALID_FIELD, "subStatus", "at most 100 characters")
+        errors.raise_if_any()
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        if (
+            self.status
+            and self.name
+            and SubStatus.objects.filter(status=self.status, name=self.name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"name": [coded_error(ErrorCode.SUB_STATUS_EXISTS, self.name, self.status)]}
+            )
+        super().validate_unique(exclude=exclude)
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # The unique pair is reported by validate_unique() with its code.
+        pass
+
+
+class ExtendedFieldDefinition(models.Model):
+    """An org-defined extra field on a lead; values in Lead.extended_fields are checked here."""
+
+    class DataType(models.TextChoices):
+        STRING = "STRING", "Text"
+        INTEGER = "INTEGER", "Whole number"
+        DECIMAL = "DECIMAL", "Decimal number"
+        BOOLEAN = "BOOLEAN", "Yes / no"
+        DATE = "DATE", "Date"
+        DATETIME = "DATETIME", "Date and time"
+
+    name = models.SlugField(max_length=64, unique=True, allow_unicode=False)
+    label = models.CharField(max_length=100, blank=True)
+    data_type = models.CharField(max_length=10, choices=DataType.choices, default=DataType.STRING)
+    # Allowed values; empty means any value of the data type.
+    choices = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+    def clean(self) -> None:
+        if not isinstance(self.choices, list) or not all(
+            isinstance(c, str | int | float | bool) for c in self.choices
+        ):
+            raise ValidationError(
+                {"choices": [coded_error(ErrorCode.INVALID_FIELD, "choices", "a list of values")]}
+            )
+
+    def coerce(self, value: Any) -> Any:
+        """The value as stored in JSON, or ValueError with the reason it is not valid."""
+        if value is None:
+            return None
+        kind = self.DataType
+        if self.data_type == kind.STRING:
+            if not isinstance(value, str | int | float) or isinstance(value, bool):
+                raise ValueError("expected text")
+            value = str(value)
+            if len(value) > 1000:
+                raise ValueError("at most 1000 characters")
+        elif self.data_type == kind.INTEGER:
+            if isinstance(value, bool):
+                raise ValueError("expected a whole number")
+            try:
+                as_int = int(value)
+            except (TypeError, ValueError):
+                raise ValueError("expected a whole number") from None
+            if (
+                isinstance(value, float)
+                and value != as_int
+                or isinstance(value, str)
+                and (value.strip().lstrip("+-").isdigit() is False)
+            ):
+                raise ValueError("expected a whole number")
+            value = as_int
+        elif self.data_type == kind.DECIMAL:
+            if isinstance(value, bool):
+                raise ValueError("expected a number")
+            try:
+                number = decimal.Decimal(str(value))
+            except decimal.InvalidOperation:
+                raise ValueError("expected a number") from None
+            if not number.is_finite():
+                raise ValueError("expected a number")
+            value = float(number)
+        elif self.data_type == kind.BOOLEAN:
+            if not isinstance(value, bool):
+                lowered = str(value).strip().lower()
+                if lowered in {"true", "1", "yes"}:
+                    value = True
+                elif lowered in {"false", "0", "no"}:
+                    value = False
+                else:
+                    raise ValueError("expected true or false")
+        elif self.data_type == kind.DATE:
+            parsed = parse_date(value) if isinstance(value, str) else None
+            if parsed is None:
+                raise ValueError("expected a date YYYY-MM-DD")
+            value = parsed.isoformat()
+        elif self.data_type == kind.DATETIME:
+            try:
+                parsed_dt = parse_datetime(value) if isinstance(value, str) else None
+            except ValueError:
+                parsed_dt = None
+            if parsed_dt is None:
+                raise ValueError("expected an ISO 8601 date-time")
+            if timezone.is_naive(parsed_dt):
+                parsed_dt = timezone.make_aware(parsed_dt)
+            value = parsed_dt.isoformat()
+        if self.choices and value not in self.choices:
+            raise ValueError("expected one of " + ", ".join(str(c) for c in self.choices))
+        return value
+
+
+class OrgSettings(models.Model):
+    """Org-wide settings an admin edits at run time. One row (pk=1)."""
+
+    auto_register_customers = models.BooleanField(
+        default=True,
+        help_text="Register an unknown customer as NON_LOYALTY when a lead names one.",
+    )
+    updated_on = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "org settings"
+        verbose_name_plural = "org settings"
+
+    def __str__(self) -> str:
+        return "Org settings"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> OrgSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Lead(models.Model):
+    """A customer's interest in an item (a SKU, brand, category or free text)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="leads"
+    )
+    type = models.CharField(max_length=10, choices=LeadType.choices, default=LeadType.SKU)
+    lead_for = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    sub_status = models.ForeignKey(
+        SubStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_leads",
+    )
+    org_source = models.ForeignKey(
+        OrgSource, on_delete=models.PROTECT, default=OrgSource.INSTORE_ID, related_name="+"
+    )
+    next_follow_up = models.DateTimeField(null=True, blank=True)
+    last_follow_up = models.DateTimeField(null=True, blank=True)
+    extended_fields = models.JSONField(default=dict, blank=True)
+    created_on = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    last_updated_on = models.DateTimeField(default=timezone.now)
+    last_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        indexes = [
+            # One index per filter and sort of GET /v2/leads; the sort key leads where a
+            # filter is usually combined with the default order.
+            models.Index(fields=["-created_on", "-id"], name="lead_created_desc"),
+            models.Index(fields=["-last_updated_on", "-id"], name="lead_updated_desc"),
+            models.Index(fields=["next_follow_up", "id"], name="lead_next_follow_up"),
+            models.Index(fields=["customer", "-created_on"], name="lead_customer_created"),
+            models.Index(fields=["status", "-created_on"], name="lead_status_created"),
+            models.Index(fields=["owner", "status", "-created_on"], name="lead_owner_status"),
+            models.Index(fields=["status", "owner", "-created_on"], name="lead_status_owner"),
+            models.Index(fields=["sub_status", "-created_on"], name="lead_substatus_created"),
+            models.Index(fields=["type", "lead_for"], name="lead_type_lead_for"),
+            models.Index(fields=["lead_for"], name="lead_lead_for"),
+            models.Index(fields=["org_source", "-created_on"], name="lead_source_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="lead_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(type__in=LeadType.values), name="lead_type_valid"
+            ),
+            models.CheckConstraint(condition=~models.Q(lead_for=""), name="lead_for_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lead #{self.pk} · {self.type} {self.lead_for}"
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Lead:
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that clean() can tell a change from the stored state.
+        instance._loaded = dict(zip(field_names, values, strict=False))
+        return instance
+
+    def loaded_value(self, attname: str) -> Any:
+        return getattr(self, "_loaded", {}).get(attname)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    # Fields whose rules clean() reports with the registry's codes.
+    CODED_FIELDS = ("type", "lead_for", "status", "sub_status", "owner", "org_source")
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        super().clean_fields(exclude=[*(exclude or []), *self.CODED_FIELDS, "extended_fields"])
+
+    def clean(self) -> None:
+        errors = ErrorCollector()
+        adding = self._state.adding
+        if isinstance(self.lead_for, str):
+            self.lead_for = self.lead_for.strip()
+        if not self.lead_for:
+            errors.add("lead_for", ErrorCode.LEAD_FOR_NULL)
+        elif len(self.lead_for) > 255:
+            errors.add("lead_for", ErrorCode.INVALID_FIELD, "leadFor", "at most 255 characters")
+        if self.type not in LeadType.values:
+            errors.add("type", ErrorCode.INVALID_LEAD_TYPE)
+        if self.status in (None, ""):
+            errors.add("status", ErrorCode.STATUS_EMPTY)
+        elif self.status not in Status.values:
+            errors.add("status", ErrorCode.INVALID_LEAD_STATUS, self.status)
+
+        old_status = None if adding else self.loaded_value("status")
+        if old_status in CLOSED_STATUSES and self.status != old_status:
+            errors.add("status", ErrorCode.LEAD_CLOSED)
+
+        if self.sub_status_id is not None:
+            sub = self.sub_status
+            if sub.status != self.status:
+                errors.add("sub_status", ErrorCode.INVALID_SUB_STATUS, sub.name)
+
+        if self.org_source_id is None:
+            errors.add("org_source", ErrorCode.ORG_SOURCE_NULL)
+        elif not OrgSource.objects.filter(pk=self.org_source_id).exists():
+            errors.add("org_source", ErrorCode.INVALID_ORG_SOURCE)
+
+        if self.owner_id is not None and self.owner_id != self.loaded_value("owner_id"):
+            owner = self.owner
+            if not (owner.is_active and owner.is_staff):
+                errors.add("owner", ErrorCode.INVALID_OWNER, owner.get_username())
+
+        # The catalog is checked when the item is chosen, not on every later edit: a SKU
+        # retired after the lead was taken does not make the lead invalid.
+        item_changed = adding or (
+            self.type != self.loaded_value("type") or self.lead_for != self.loaded_value("lead_for")
+        )
+        if self.lead_for and item_changed:
+            self._check_catalog(errors)
+
+        self._check_extended_fields(errors)
+        errors.raise_if_any()
+
+    def _check_catalog(self, errors: ErrorCollector) -> None:
+        catalog = {
+            LeadType.SKU: (Sku, ErrorCode.INVALID_SKU),
+            LeadType.BRAND: (Brand, ErrorCode.INVALID_BRAND),
+            LeadType.CATEGORY: (Category, ErrorCode.INVALID_CATEGORY),
+        }.get(self.type)
+        if catalog is None:
+            return
+        model, code = catalog
+        if not model.objects.filter(code=self.lead_for, is_active=True).exists():
+            errors.add("lead_for", code, self.lead_for)
+
+    def _check_extended_fields(self, errors: ErrorCollector) -> None:
+        if not isinstance(self.extended_fields, dict):
+            errors.add(
+                "extended_fields", ErrorCode.INVALID_FIELD, "extendedFields", "expected an object"
+            )
+            return
+        if not self.extended_fields:
+            return
+        definitions = {
+            d.name: d
+            for d in ExtendedFieldDefinition.objects.filter(
+                name__in=list(self.extended_fields), is_active=True
+            )
+        }
+        cleaned = {}
+        for name, value in self.extended_fields.items():
+            definition = definitions.get(name)
+            if definition is None:
+                errors.add("extended_fields", ErrorCode.UNKNOWN_EXTENDED_FIELD, name)
+                continue
+            try:
+                cleaned[name] = definition.coerce(value)
+            except ValueError as exc:
+                errors.add(
+                    "extended_fields", ErrorCode.INVALID_EXTENDED_FIELD_VALUE, name, str(exc)
+                )
+        if not errors:
+            self.extended_fields = cleaned
+
+
+class LeadStatus(AppendOnlyModel):
+    """One status the lead has held, with who set it and why. Never edited or deleted."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="status_logs")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    sub_status = models.ForeignKey(
+        SubStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.ForeignKey(
+        Reason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_on", "id"]
+        verbose_name = "status log entry"
+        verbose_name_plural = "status log"
+        indexes = [models.Index(fields=["lead", "created_on", "id"], name="leadstatus_lead_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="leadstatus_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} at {self.created_on:%Y-%m-%d %H:%M}"
+
+
+class FollowUp(models.Model):
+    """A contact with the customer about a lead."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="followups")
+    followed_up_on = models.DateTimeField()
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scheduled_follow_up = models.DateTimeField(null=True, blank=True)
+    next_follow_up = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["followed_up_on", "id"]
+        indexes = [
+            models.Index(fields=["lead", "followed_up_on", "id"], name="followup_lead_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up on {self.followed_up_on:%Y-%m-%d %H:%M}"
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        super().clean_fields(exclude=[*(exclude or []), "followed_up_on"])
+
+    def clean(self) -> None:
+        if self.followed_up_on is None:
+            raise ValidationError({"followed_up_on": [coded_error(ErrorCode.FOLLOWED_UP_ON_NULL)]})
+        if not isinstance(self.followed_up_on, datetime.datetime):
+            raise ValidationError(
+                {
+                    "followed_up_on": [
+                        coded_error(ErrorCode.INVALID_FIELD, "followedUpOn", "expected a date-time")
+                    ]
+                }
+            )
+
+
+class OwnerChange(AppendOnlyModel):
+    """A reassignment of a lead: who held it, who holds it now, who changed it, when."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="owner_changes")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_on", "id"]
+        indexes = [models.Index(fields=["lead", "changed_on"], name="ownerchange_lead_order")]
+
+    def __str__(self) -> str:
+        return f"{self.from_owner} → {self.to_owner}"
+
+
+class ImportJob(models.Model):
+    """A CSV import of leads, run in the background and polled for progress."""
+
+    class State(models.TextChoices):
+        PENDING = "PENDING", "Pending"
+        RUNNING = "RUNNING", "Running"
+        DONE = "DONE", "Done"
+        FAILED = "FAILED", "Failed"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=500)
+    dry_run = models.BooleanField(default=True)
+    all_or_nothing = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    ok_rows = models.PositiveIntegerField(default=0)
+    failed_rows = models.PositiveIntegerField(default=0)
+    report_path = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_on = models.DateTimeField(auto_now_add=True)
+    finished_on = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_on"]
+
+    def __str__(self) -> str:
+        return f"Import {self.file_name} ({self.state})"

@@ -1,0 +1,129 @@
+"""Reads for leads. Lists come with what they show already joined or prefetched, so that a page
+of 10 or of 1000 rows costs the same number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .errors import ErrorCode, coded_error
+from .models import (
+    CLOSED_STATUSES,
+    FollowUp,
+    Lead,
+    LeadStatus,
+    OrgSource,
+    Reason,
+    Status,
+    SubStatus,
+)
+
+
+def lead_base_queryset() -> QuerySet[Lead]:
+    """Leads with the rows a list shows (customer, owner, sub-status, source) joined."""
+    return Lead.objects.select_related(
+        "customer", "owner", "sub_status", "org_source", "created_by", "last_updated_by"
+    )
+
+
+def lead_detail_queryset() -> QuerySet[Lead]:
+    """Leads with their follow-ups and status log prefetched, oldest first."""
+    return lead_base_queryset().prefetch_related(
+        Prefetch(
+            "followups",
+            queryset=FollowUp.objects.select_related("followed_up_by").order_by(
+                "followed_up_on", "id"
+            ),
+        ),
+        Prefetch(
+            "status_logs",
+            queryset=LeadStatus.objects.select_related(
+                "sub_status", "reason", "created_by"
+            ).order_by("created_on", "id"),
+        ),
+    )
+
+
+def lead_get(*, lead_id: Any, detail: bool = True) -> Lead:
+    """One lead, or the coded 92001."""
+    from .services import parse_id
+
+    pk = parse_id(lead_id)
+    queryset = lead_detail_queryset() if detail else lead_base_queryset()
+    lead = queryset.filter(pk=pk).first() if pk is not None else None
+    if lead is None:
+        raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
+    return lead
+
+
+def lead_status_log(*, lead: Lead) -> QuerySet[LeadStatus]:
+    return (
+        LeadStatus.objects.filter(lead=lead)
+        .select_related("sub_status", "reason", "created_by")
+        .order_by("created_on", "id")
+    )
+
+
+def lead_followups(*, lead: Lead) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(lead=lead)
+        .select_related("followed_up_by", "created_by")
+        .order_by("followed_up_on", "id")
+    )
+
+
+def lead_owner_history(*, lead: Lead):
+    return lead.owner_changes.select_related("from_owner", "to_owner", "changed_by").order_by(
+        "changed_on", "id"
+    )
+
+
+def reason_list() -> QuerySet[Reason]:
+    return Reason.objects.order_by("id")
+
+
+def substatus_list(*, status: Any = None) -> QuerySet[SubStatus]:
+    queryset = SubStatus.objects.order_by("status", "name")
+    if status not in (None, ""):
+        if status not in Status.values:
+            raise ValidationError({"status": [coded_error(ErrorCode.INVALID_LEAD_STATUS, status)]})
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def org_source_list() -> QuerySet[OrgSource]:
+    return OrgSource.objects.order_by("id")
+
+
+def dashboard_stats(*, owner: Any = None, today: datetime.date | None = None) -> dict[str, Any]:
+    """Counts for the dashboard in a constant number of queries."""
+    now = timezone.localtime()
+    today = today or now.date()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    leads = Lead.objects.all()
+    if owner is not None:
+        leads = leads.filter(owner=owner)
+    by_status = dict(leads.values_list("status").annotate(n=Count("id")).order_by())
+    active = ~Q(status__in=list(CLOSED_STATUSES))
+    followups = leads.aggregate(
+        due_today=Count("id", filter=active & Q(next_follow_up__gte=start, next_follow_up__lt=end)),
+        overdue=Count("id", filter=active & Q(next_follow_up__lt=start)),
+    )
+    won = by_status.get(Status.WON, 0)
+    lost = by_status.get(Status.LOST, 0)
+    return {
+        "by_status": {s: by_status.get(s, 0) for s in Status.values},
+        "total": sum(by_status.values()),
+        "win_rate": (won / (won + lost)) if (won + lost) else None,
+        "due_today": followups["due_today"],
+        "overdue": followups["overdue"],
+        "by_source": list(
+            leads.values("org_source_id", "org_source__name").annotate(n=Count("id")).order_by("-n")
+        ),
+        "by_type": dict(leads.values_list("type").annotate(n=Count("id")).order_by()),
+    }

@@ -1,0 +1,572 @@
+"""Writes for leads. Each public function is one transaction: on any error nothing is written.
+
+Rules live in the models' ``clean()`` where they concern one row; what needs the request
+(customer resolution, history replay, "nothing would change") lives here. Every problem
+found is collected and raised together as one ``ValidationError`` of coded errors.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from crm.sentinel import MISSING
+from customers.models import Customer
+from customers.services import customer_resolve
+
+from .errors import ErrorCode, ErrorCollector, coded_error, error_items, message_for
+from .models import (
+    ACTIVE_STATUSES,
+    FollowUp,
+    Lead,
+    LeadStatus,
+    LeadType,
+    OrgSettings,
+    OrgSource,
+    OwnerChange,
+    Reason,
+    Status,
+    SubStatus,
+)
+
+User = get_user_model()
+
+
+@dataclass
+class LeadCreateResult:
+    lead: Lead
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class BulkItemResult:
+    index: int
+    lead_id: Any
+    lead: Lead | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- small resolvers shared by the services -------------------------------------------------
+
+
+def parse_id(value: Any) -> int | None:
+    """An integer id from what a client sent, or None when it cannot be one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int | float) else int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -(2**63) < number < 2**63 else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value is MISSING or (isinstance(value, str) and not value.strip())
+
+
+def resolve_sub_status(
+    status: Any, name: Any, errors: ErrorCollector, field_name: str = "sub_status"
+) -> SubStatus | None:
+    """The SubStatus called ``name`` under ``status`` (92020 when there is none)."""
+    if isinstance(name, SubStatus):
+        if name.status != status:
+            errors.add(field_name, ErrorCode.INVALID_SUB_STATUS, name.name)
+        return name
+    if _is_blank(name):
+        return None
+    sub = (
+        SubStatus.objects.filter(status=status, name=_text(name).strip()).first()
+        if status in Status.values
+        else None
+    )
+    if sub is None:
+        errors.add(field_name, ErrorCode.INVALID_SUB_STATUS, _text(name))
+    return sub
+
+
+def resolve_reason(reason_id: Any, errors: ErrorCollector) -> Reason | None:
+    if isinstance(reason_id, Reason):
+        return reason_id
+    if reason_id is None or reason_id is MISSING or reason_id == "":
+        return None
+    pk = parse_id(reason_id)
+    reason = Reason.objects.filter(pk=pk).first() if pk is not None else None
+    if reason is None:
+        errors.add("reason", ErrorCode.REASON_NOT_FOUND, _text(reason_id))
+    return reason
+
+
+def resolve_staff_user(username: Any, errors: ErrorCollector, field_name: str = "owner"):
+    """An active staff user by username (92019 otherwise). A User instance passes through."""
+    if isinstance(username, User):
+        user = username
+    elif _is_blank(username):
+        return None
+    else:
+        user = User.objects.filter(username=_text(username).strip()).first()
+        if user is None:
+            errors.add(field_name, ErrorCode.INVALID_OWNER, _text(username))
+            return None
+    if not (user.is_active and user.is_staff):
+        errors.add(field_name, ErrorCode.INVALID_OWNER, user.get_username())
+        return None
+    return user
+
+
+def _status_error(status: Any, errors: ErrorCollector, field_name: str = "status") -> bool:
+    """Adds 92022/92003 for a missing or unknown status; True when the status is usable."""
+    if _is_blank(status):
+        errors.add(field_name, ErrorCode.STATUS_EMPTY)
+        return False
+    if status not in Status.values:
+        errors.add(field_name, ErrorCode.INVALID_LEAD_STATUS, _text(status))
+        return False
+    return True
+
+
+def _lock_lead(lead_id: Any) -> Lead:
+    """The lead's row, locked until the transaction ends (PostgreSQL), or 92001."""
+    if isinstance(lead_id, Lead):
+        lead_id = lead_id.pk
+    pk = parse_id(lead_id)
+    lead = Lead.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
+    if lead is None:
+        raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
+    return lead
+
+
+def _full_clean(instance: Any, errors: ErrorCollector, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        errors.extend(exc)
+
+
+# --- leads ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_create(
+    *,
+    created_by: Any,
+    lead_for: Any,
+    type: Any = LeadType.SKU,
+    customer: Customer | None = None,
+    user_id: Any = MISSING,
+    id_type: Any = None,
+    identifier: Any = None,
+    customer_data: dict[str, Any] | None = None,
+    status: Any = Status.OPEN,
+    sub_status: Any = None,
+    reason_id: Any = None,
+    notes: str = "",
+    owner: Any = None,
+    org_source_id: Any = MISSING,
+    next_follow_up: datetime.datetime | None = None,
+    created_on: datetime.datetime | None = None,
+    extended_fields: dict[str, Any] | None = None,
+    follow_up_details: Sequence[dict[str, Any]] = (),
+    status_log_details: Sequence[dict[str, Any]] = (),
+) -> LeadCreateResult:
+    """Add a lead, replaying its past statuses and follow-ups as history."""
+    errors = ErrorCollector()
+    if customer is None:
+        customer = customer_resolve(
+            user_id=user_id,
+            id_type=id_type,
+            identifier=identifier,
+            customer_data=customer_data,
+            auto_register=OrgSettings.load().auto_register_customers,
+            errors=errors,
+        )
+    if status is None or status is MISSING:
+        status = Status.OPEN
+    if type is MISSING:
+        type = LeadType.SKU
+    if isinstance(lead_for, int | float) and not isinstance(lead_for, bool):
+        lead_for = str(lead_for)
+    elif lead_for is not None and not isinstance(lead_for, str):
+        errors.add("lead_for", ErrorCode.INVALID_FIELD, "leadFor", "expected text")
+        lead_for = None
+    now = timezone.now()
+    created_on = created_on or now
+    lead = Lead(
+        customer=customer,
+        type=type,
+        lead_for=lead_for or "",
+        status=status,
+        org_source_id=OrgSource.INSTORE_ID if org_source_id is MISSING else org_source_id,
+        next_follow_up=next_follow_up,
+        extended_fields={} if extended_fields is None else extended_fields,
+        created_on=created_on,
+        created_by=created_by,
+        last_updated_on=now,
+        last_updated_by=created_by,
+    )
+    lead.sub_status = resolve_sub_status(status, sub_status, errors)
+    lead.owner = resolve_staff_user(owner, errors)
+    reason = resolve_reason(reason_id, errors)
+
+    history = [_history_row(item, i, errors) for i, item in enumerate(status_log_details or ())]
+    followups = [_followup_row(item, i, errors) for i, item in enumerate(follow_up_details or ())]
+
+    _full_clean(lead, errors, exclude=() if customer is not None else ("customer",))
+    errors.raise_if_any()
+
+    warnings = _duplicate_warnings(lead)
+    if followups:
+        lead.last_follow_up = max(f.followed_up_on for f in followups)
+        if lead.next_follow_up is None:
+            latest = max(followups, key=lambda f: f.followed_up_on)
+            lead.next_follow_up = latest.next_follow_up
+    lead.save()
+
+    last_time = created_on
+    for row in history:
+        row.lead = lead
+        row.created_by = row.created_by or created_by
+        row.created_on = row.created_on or created_on
+        last_time = max(last_time, row.created_on)
+    LeadStatus.objects.bulk_create(history)
+    LeadStatus.objects.create(
+        lead=lead,
+        status=lead.status,
+        sub_status=lead.sub_status,
+        reason=reason,
+        notes=_text(notes),
+        created_by=created_by,
+        created_on=last_time,
+    )
+    for row in followups:
+        row.lead = lead
+        row.created_by = created_by
+    FollowUp.objects.bulk_create(followups)
+    return LeadCreateResult(lead=lead, warnings=warnings)
+
+
+def _history_row(item: Any, index: int, errors: ErrorCollector) -> LeadStatus:
+    prefix = f"status_log_details[{index}]."
+    if not isinstance(item, dict):
+        errors.add(prefix + "item", ErrorCode.INVALID_FIELD, "statusLogDetails", "expected objects")
+        return LeadStatus()
+    status = item.get("status")
+    usable = _status_error(status, errors, prefix + "status")
+    sub = resolve_sub_status(status, item.get("sub_status"), errors, prefix + "sub_status")
+    if not usable:
+        sub = None
+    reason = resolve_reason(item.get("reason_id"), errors)
+    return LeadStatus(
+        status=status if usable else "",
+        sub_status=sub,
+        reason=reason,
+        notes=_text(item.get("notes")),
+        created_on=item.get("created_on"),
+    )
+
+
+def _followup_row(item: Any, index: int, errors: ErrorCollector) -> FollowUp:
+    prefix = f"follow_up_details[{index}]."
+    if not isinstance(item, dict):
+        errors.add(prefix + "item", ErrorCode.INVALID_FIELD, "followUpDetails", "expected objects")
+        return FollowUp()
+    row = FollowUp(
+        followed_up_on=item.get("followed_up_on"),
+        scheduled_follow_up=item.get("scheduled_follow_up"),
+        next_follow_up=item.get("next_follow_up"),
+        notes=_text(item.get("notes")),
+    )
+    row.followed_up_by = resolve_staff_user(
+        item.get("followed_up_by"), errors, prefix + "followed_up_by"
+    )
+    _full_clean(row, errors, exclude=("lead",))
+    return row
+
+
+def _duplicate_warnings(lead: Lead) -> list[dict[str, Any]]:
+    existing = (
+        Lead.objects.filter(
+            customer=lead.customer,
+            type=lead.type,
+            lead_for=lead.lead_for,
+            status__in=list(ACTIVE_STATUSES),
+        )
+        .order_by("-created_on")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if existing is None:
+        return []
+    code = ErrorCode.ACTIVE_LEAD_EXISTS
+    return [{"code": int(code), "message": message_for(code, existing)}]
+
+
+@transaction.atomic
+def lead_change_status(
+    *,
+    lead_id: Any,
+    status: Any,
+    changed_by: Any,
+    sub_status: Any = None,
+    reason_id: Any = None,
+    notes: Any = "",
+) -> Lead:
+    """Move a lead to another status (or sub-status), appending one status log row."""
+    lead = _lock_lead(lead_id)
+    errors = ErrorCollector()
+    if lead.is_closed:
+        errors.add("status", ErrorCode.LEAD_CLOSED)
+    usable = _status_error(status, errors)
+    sub = resolve_sub_status(status, sub_status, errors) if usable else None
+    reason = resolve_reason(reason_id, errors)
+    if not errors and status == lead.status and (sub.pk if sub else None) == lead.sub_status_id:
+        errors.add("status", ErrorCode.DUPLICATE_LEAD_STATUS)
+    errors.raise_if_any()
+
+    now = timezone.now()
+    lead.status = status
+    lead.sub_status = sub
+    lead.last_updated_on = now
+    lead.last_updated_by = changed_by
+    _full_clean(lead, errors)
+    errors.raise_if_any()
+    lead.save(update_fields=["status", "sub_status", "last_updated_on", "last_updated_by"])
+    LeadStatus.objects.create(
+        lead=lead,
+        status=status,
+        sub_status=sub,
+        reason=reason,
+        notes=_text(notes),
+        created_by=changed_by,
+        created_on=now,
+    )
+    return lead
+
+
+def lead_bulk_change_status(
+    *, items: Sequence[dict[str, Any]], changed_by: Any
+) -> list[BulkItemResult]:
+    """Change many leads' statuses; each item applies or fails on its own."""
+    results = []
+    for index, item in enumerate(items):
+        lead_id = item.get("lead_id", MISSING) if isinstance(item, dict) else MISSING
+        result = BulkItemResult(index=index, lead_id=None if lead_id is MISSING else lead_id)
+        if not isinstance(item, dict):
+            result.errors = [
+                {
+                    "code": int(ErrorCode.INVALID_FIELD),
+                    "message": message_for(ErrorCode.INVALID_FIELD, "item", "expected an object"),
+                }
+            ]
+        elif _is_blank(lead_id):
+            result.errors = [
+                {
+                    "code": int(ErrorCode.LEAD_ID_NULL),
+                    "message": message_for(ErrorCode.LEAD_ID_NULL),
+                }
+            ]
+        else:
+            try:
+                result.lead = lead_change_status(
+                    lead_id=lead_id,
+                    status=item.get("status"),
+                    sub_status=item.get("sub_status"),
+                    reason_id=item.get("reason_id"),
+                    notes=item.get("notes", ""),
+                    changed_by=changed_by,
+                )
+            except ValidationError as exc:
+                result.errors = error_items(exc)
+        results.append(result)
+    return results
+
+
+@transaction.atomic
+def lead_add_followup(
+    *,
+    lead_id: Any,
+    followed_up_on: datetime.datetime | None,
+    created_by: Any,
+    followed_up_by: Any = None,
+    scheduled_follow_up: datetime.datetime | None = None,
+    next_follow_up: datetime.datetime | None = None,
+    notes: Any = "",
+) -> FollowUp:
+    """Record a contact; the lead's lastFollowUp becomes the latest one, nextFollowUp the one
+    given (if any)."""
+    lead = _lock_lead(lead_id)
+    errors = ErrorCollector()
+    followup = FollowUp(
+        lead=lead,
+        followed_up_on=followed_up_on,
+        scheduled_follow_up=scheduled_follow_up,
+        next_follow_up=next_follow_up,
+        notes=_text(notes),
+        created_by=created_by,
+    )
+    followup.followed_up_by = (
+        resolve_staff_user(followed_up_by, errors, "followed_up_by")
+        if followed_up_by is not None
+        else created_by
+    )
+    _full_clean(followup, errors)
+    errors.raise_if_any()
+    followup.save()
+
+    if lead.last_follow_up is None or followed_up_on > lead.last_follow_up:
+        lead.last_follow_up = followed_up_on
+    if next_follow_up is not None:
+        lead.next_follow_up = next_follow_up
+    lead.last_updated_on = timezone.now()
+    lead.last_updated_by = created_by
+    lead.save(
+        update_fields=["last_follow_up", "next_follow_up", "last_updated_on", "last_updated_by"]
+    )
+    return followup
+
+
+@transaction.atomic
+def lead_assign_owner(*, lead_id: Any, owner: Any, changed_by: Any) -> Lead:
+    """Give the lead to another staff user (or to nobody), keeping the change as history."""
+    lead = _lock_lead(lead_id)
+    _assign(lead, owner, changed_by)
+    return lead
+
+
+def _assign(lead: Lead, owner: Any, changed_by: Any) -> None:
+    errors = ErrorCollector()
+    new_owner = resolve_staff_user(owner, errors)
+    errors.raise_if_any()
+    if (new_owner.pk if new_owner else None) == lead.owner_id:
+        return
+    previous = lead.owner_id
+    lead.owner = new_owner
+    lead.last_updated_on = timezone.now()
+    lead.last_updated_by = changed_by
+    _full_clean(lead, errors)
+    errors.raise_if_any()
+    lead.save(update_fields=["owner", "last_updated_on", "last_updated_by"])
+    OwnerChange.objects.create(
+        lead=lead,
+        from_owner_id=previous,
+        to_owner=new_owner,
+        changed_by=changed_by,
+        changed_on=lead.last_updated_on,
+    )
+
+
+@transaction.atomic
+def lead_bulk_assign_owner(
+    *, lead_ids: Sequence[Any], owner: Any, changed_by: Any
+) -> list[BulkItemResult]:
+    """Reassign many leads; each lead succeeds or fails on its own."""
+    results = []
+    for index, lead_id in enumerate(lead_ids):
+        result = BulkItemResult(index=index, lead_id=lead_id)
+        try:
+            with transaction.atomic():
+                result.lead = lead_assign_owner(lead_id=lead_id, owner=owner, changed_by=changed_by)
+        except ValidationError as exc:
+            result.errors = error_items(exc)
+        results.append(result)
+    return results
+
+
+@transaction.atomic
+def lead_update(
+    *,
+    lead_id: Any,
+    updated_by: Any,
+    extended_fields: Any = MISSING,
+    owner: Any = MISSING,
+    next_follow_up: Any = MISSING,
+) -> Lead:
+    """Update a lead's extended fields (merged; a null value removes the key), owner and next
+    follow-up. Status changes go through lead_change_status()."""
+    lead = _lock_lead(lead_id)
+    errors = ErrorCollector()
+    if extended_fields is not MISSING:
+        if not isinstance(extended_fields, dict):
+            errors.add(
+                "extended_fields", ErrorCode.INVALID_FIELD, "extendedFields", "expected an object"
+            )
+        else:
+            merged = {**lead.extended_fields, **extended_fields}
+            lead.extended_fields = {k: v for k, v in merged.items() if v is not None}
+    if next_follow_up is not MISSING:
+        lead.next_follow_up = next_follow_up
+    errors.raise_if_any()
+    if owner is not MISSING:
+        _assign(lead, owner, updated_by)
+    lead.last_updated_on = timezone.now()
+    lead.last_updated_by = updated_by
+    _full_clean(lead, errors)
+    errors.raise_if_any()
+    lead.save(
+        update_fields=["extended_fields", "next_follow_up", "last_updated_on", "last_updated_by"]
+    )
+    return lead
+
+
+# --- org configuration ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def reasons_create(*, reasons: Sequence[Any]) -> list[Reason]:
+    """Add reasons, all or none."""
+    errors = ErrorCollector()
+    rows = []
+    for index, text in enumerate(reasons):
+        reason = Reason(reason=text if isinstance(text, str) else "")
+        if text is not None and not isinstance(text, str):
+            errors.add(f"reasons[{index}]", ErrorCode.INVALID_FIELD, "reason", "expected text")
+            continue
+        _full_clean(reason, errors)
+        rows.append(reason)
+    errors.raise_if_any()
+    for reason in rows:
+        reason.save()
+    return rows
+
+
+@transaction.atomic
+def substatus_create(*, status: Any, name: Any) -> SubStatus:
+    """Define a sub-status for one status (92021 when it exists already)."""
+    sub = SubStatus(status=status, name=name if isinstance(name, str) else _text(name))
+    if name is None:
+        sub.name = ""
+    sub.full_clean()
+    try:
+        with transaction.atomic():
+            sub.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"name": [coded_error(ErrorCode.SUB_STATUS_EXISTS, sub.name, sub.status)]}
+        ) from exc
+    return sub
+
+
+@transaction.atomic
+def org_settings_update(*, auto_register_customers: bool) -> OrgSettings:
+    settings_row = OrgSettings.load()
+    settings_row.auto_register_customers = bool(auto_register_customers)
+    settings_row.save()
+    return settings_row

@@ -1,0 +1,49 @@
+import pytest
+
+from leads.models import OrgSource
+from leads.reference import ensure_reference_data
+
+from .factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """Org sources come from a data migration; a transactional test's flush removes them, so
+    they are put back before each test that finds them gone."""
+    if not OrgSource.objects.filter(pk=OrgSource.INSTORE_ID).exists():
+        ensure_reference_data()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="associate")
+
+
+@pytest.fixture
+def manager(db):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="manager")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="leads",
+            codename__in=[
+                "add_reason",
+                "add_substatus",
+                "change_orgsettings",
+                "add_extendedfielddefinition",
+                "change_extendedfielddefinition",
+            ],
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_superuser=True)
