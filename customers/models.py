@@ -41,6 +41,10 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.full_name or self.mobile or self.email or self.external_id or f"#{self.pk}"
 
+    def clean_fields(self, exclude=None) -> None:
+        # Identifiers are checked (and normalised) in clean() with the registry's code.
+        super().clean_fields(exclude=[*(exclude or []), "mobile", "email"])
+
     def clean(self) -> None:
         errors = ErrorCollector()
         for field in ("mobile", "email", "external_id"):

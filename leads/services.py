@@ -297,7 +297,7 @@ def _followup_row(item: Any, index: int, errors: ErrorCollector) -> FollowUp:
     row.followed_up_by = resolve_staff_user(
         item.get("followed_up_by"), errors, prefix + "followed_up_by"
     )
-    _full_clean(row, errors, exclude=("lead",))
+    _full_clean(row, errors, exclude=("lead", "created_by"))
     return row
 
 
