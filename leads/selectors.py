@@ -6,21 +6,31 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from .errors import ErrorCode, coded_error
 from .models import (
+    ACTIVE_STATUSES,
     CLOSED_STATUSES,
+    Brand,
+    Category,
+    ExtendedFieldDefinition,
     FollowUp,
     Lead,
     LeadStatus,
+    LeadType,
     OrgSource,
     Reason,
+    Sku,
     Status,
     SubStatus,
 )
+
+User = get_user_model()
 
 
 def lead_base_queryset() -> QuerySet[Lead]:
@@ -99,7 +109,9 @@ def org_source_list() -> QuerySet[OrgSource]:
     return OrgSource.objects.order_by("id")
 
 
-def dashboard_stats(*, owner: Any = None, today: datetime.date | None = None) -> dict[str, Any]:
+def dashboard_stats(
+    *, owner: Any = None, today: datetime.date | None = None, weeks: int = 12
+) -> dict[str, Any]:
     """Counts for the dashboard in a constant number of queries."""
     now = timezone.localtime()
     today = today or now.date()
@@ -126,4 +138,74 @@ def dashboard_stats(*, owner: Any = None, today: datetime.date | None = None) ->
             leads.values("org_source_id", "org_source__name").annotate(n=Count("id")).order_by("-n")
         ),
         "by_type": dict(leads.values_list("type").annotate(n=Count("id")).order_by()),
+        "by_week": _leads_per_week(leads, today, weeks),
     }
+
+
+def _leads_per_week(
+    leads: QuerySet[Lead], today: datetime.date, weeks: int
+) -> list[dict[str, Any]]:
+    """Leads created in each of the last ``weeks`` weeks (Monday first), oldest first, with the
+    empty weeks as zeros: one query."""
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    mondays = [this_monday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    since = timezone.make_aware(datetime.datetime.combine(mondays[0], datetime.time.min))
+    rows = (
+        leads.filter(created_on__gte=since)
+        .annotate(week=TruncWeek("created_on"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[datetime.date, int] = {}
+    for row in rows:
+        week = row["week"]
+        if isinstance(week, datetime.datetime):
+            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
+        counts[week] = counts.get(week, 0) + row["n"]
+    return [{"week": monday, "n": counts.get(monday, 0)} for monday in mondays]
+
+
+def followups_due(*, owner: Any, today: datetime.date | None = None) -> dict[str, Any]:
+    """The owner's active leads with a next follow-up: overdue, due today and upcoming (each
+    soonest first), and how many of each, in four queries."""
+    today = today or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    leads = lead_base_queryset().filter(
+        owner=owner, status__in=list(ACTIVE_STATUSES), next_follow_up__isnull=False
+    )
+    counts = leads.aggregate(
+        overdue=Count("id", filter=Q(next_follow_up__lt=start)),
+        today=Count("id", filter=Q(next_follow_up__gte=start, next_follow_up__lt=end)),
+        upcoming=Count("id", filter=Q(next_follow_up__gte=end)),
+    )
+    ordered = leads.order_by("next_follow_up", "id")
+    return {
+        "counts": counts,
+        "overdue": ordered.filter(next_follow_up__lt=start),
+        "today": ordered.filter(next_follow_up__gte=start, next_follow_up__lt=end),
+        "upcoming": ordered.filter(next_follow_up__gte=end),
+    }
+
+
+def assignable_owners() -> QuerySet[Any]:
+    """Who a lead can be given to: active staff users, by username."""
+    return User.objects.filter(is_active=True, is_staff=True).order_by("username")
+
+
+def catalog_suggestions(*, type: str, q: str = "", limit: int = 200) -> list[tuple[str, str]]:
+    """(code, name) of active catalog items of a lead type (SKU, BRAND, CATEGORY) matching
+    ``q``; empty for CUSTOM."""
+    model = {LeadType.SKU: Sku, LeadType.BRAND: Brand, LeadType.CATEGORY: Category}.get(type)
+    if model is None:
+        return []
+    items = model.objects.filter(is_active=True)
+    if q.strip():
+        items = items.filter(Q(code__icontains=q.strip()) | Q(name__icontains=q.strip()))
+    return list(items.order_by("code").values_list("code", "name")[:limit])
+
+
+def extended_field_list(*, active_only: bool = False) -> QuerySet[ExtendedFieldDefinition]:
+    definitions = ExtendedFieldDefinition.objects.order_by("name")
+    return definitions.filter(is_active=True) if active_only else definitions

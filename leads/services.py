@@ -24,6 +24,7 @@ from customers.services import customer_resolve
 from .errors import ErrorCode, ErrorCollector, coded_error, error_items, message_for
 from .models import (
     ACTIVE_STATUSES,
+    ExtendedFieldDefinition,
     FollowUp,
     Lead,
     LeadStatus,
@@ -570,3 +571,60 @@ def org_settings_update(*, auto_register_customers: bool) -> OrgSettings:
     settings_row.auto_register_customers = bool(auto_register_customers)
     settings_row.save()
     return settings_row
+
+
+@transaction.atomic
+def extended_field_create(
+    *,
+    name: Any,
+    label: Any = "",
+    data_type: Any = ExtendedFieldDefinition.DataType.STRING,
+    choices: Sequence[Any] = (),
+    is_active: bool = True,
+) -> ExtendedFieldDefinition:
+    """Define an extended field (90022 when the name is taken)."""
+    errors = ErrorCollector()
+    definition = ExtendedFieldDefinition(
+        name=_text(name).strip(),
+        label=_text(label).strip(),
+        data_type=data_type,
+        choices=list(choices) if isinstance(choices, list | tuple) else choices,
+        is_active=bool(is_active),
+    )
+    if ExtendedFieldDefinition.objects.filter(name=definition.name).exists():
+        errors.add("name", ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)
+    try:
+        definition.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        errors.extend(exc)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            definition.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"name": [coded_error(ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)]}
+        ) from exc
+    return definition
+
+
+@transaction.atomic
+def extended_field_update(
+    *, field_id: Any, label: Any = MISSING, choices: Any = MISSING, is_active: Any = MISSING
+) -> ExtendedFieldDefinition:
+    """Change an extended field's label, allowed values or active flag. The name and data type
+    stay: stored values were checked against them."""
+    definition = (
+        ExtendedFieldDefinition.objects.select_for_update().filter(pk=parse_id(field_id)).first()
+    )
+    if definition is None:
+        raise ValidationError({"field": [coded_error(ErrorCode.NOT_FOUND)]})
+    if label is not MISSING:
+        definition.label = _text(label).strip()
+    if choices is not MISSING:
+        definition.choices = list(choices) if isinstance(choices, list | tuple) else choices
+    if is_active is not MISSING:
+        definition.is_active = bool(is_active)
+    definition.full_clean(validate_unique=False)
+    definition.save()
+    return definition
