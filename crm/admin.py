@@ -3,6 +3,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import IdempotencyKey, User
 
+admin.site.site_header = "Leads CRM administration"
+admin.site.site_title = "Leads CRM admin"
+admin.site.index_title = "Leads CRM"
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

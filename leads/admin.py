@@ -62,6 +62,14 @@ class LeadAdminForm(forms.ModelForm):
     )
     status_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            # Only active staff can own leads (92019); offer no one else.
+            self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
+                is_active=True, is_staff=True
+            )
+
     class Meta:
         model = Lead
         fields = (
@@ -107,6 +115,16 @@ class LeadAdmin(admin.ModelAdmin):
     raw_id_fields = ("customer",)
     date_hierarchy = "created_on"
     inlines = (LeadStatusInline, FollowUpInline, OwnerChangeInline)
+    fieldsets = (
+        (None, {"fields": ("customer", "type", "lead_for", "org_source")}),
+        ("Status", {"fields": ("status", "sub_status", "reason", "status_notes")}),
+        ("Follow-up", {"fields": ("owner", "next_follow_up", "last_follow_up")}),
+        ("Extended fields", {"fields": ("extended_fields",)}),
+        (
+            "Audit",
+            {"fields": ("created_on", "created_by", "last_updated_on", "last_updated_by")},
+        ),
+    )
     readonly_fields = (
         "last_follow_up",
         "created_on",
