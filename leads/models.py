@@ -299,6 +299,33 @@ class OrgSettings(models.Model):
         return obj
 
 
+class ReferenceLookups:
+    """The reference rows Lead.clean() checks a lead against, read from the database.
+
+    A CSV import validating thousands of rows gives each Lead a subclass answering the same
+    questions from rows it fetched in batches (leads.csv_io): the rules stay in Lead.clean(),
+    only the reads are batched.
+    """
+
+    @staticmethod
+    def active_catalog(model: type[CatalogItem]) -> models.QuerySet:
+        return model.objects.filter(is_active=True)
+
+    @staticmethod
+    def active_extended_fields() -> models.QuerySet:
+        return ExtendedFieldDefinition.objects.filter(is_active=True)
+
+    def org_source_exists(self, pk: Any) -> bool:
+        return OrgSource.objects.filter(pk=pk).exists()
+
+    def catalog_item_active(self, model: type[CatalogItem], code: str) -> bool:
+        return self.active_catalog(model).filter(code=code).exists()
+
+    def extended_field_definitions(self, names: list[str]) -> dict[str, ExtendedFieldDefinition]:
+        """The active definitions among ``names``, by name."""
+        return {d.name: d for d in self.active_extended_fields().filter(name__in=names)}
+
+
 class Lead(models.Model):
     """A customer's interest in an item (a SKU, brand, category or free text)."""
 
@@ -377,6 +404,9 @@ class Lead(models.Model):
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 
+    # Where clean() reads the org sources, catalog and extended-field definitions from.
+    lookups: ReferenceLookups = ReferenceLookups()
+
     # Fields whose rules clean() reports with the registry's codes.
     CODED_FIELDS = ("type", "lead_for", "status", "sub_status", "owner", "org_source")
 
@@ -410,7 +440,7 @@ class Lead(models.Model):
 
         if self.org_source_id is None:
             errors.add("org_source", ErrorCode.ORG_SOURCE_NULL)
-        elif not OrgSource.objects.filter(pk=self.org_source_id).exists():
+        elif not self.lookups.org_source_exists(self.org_source_id):
             errors.add("org_source", ErrorCode.INVALID_ORG_SOURCE)
 
         if self.owner_id is not None and self.owner_id != self.loaded_value("owner_id"):
@@ -438,7 +468,7 @@ class Lead(models.Model):
         if catalog is None:
             return
         model, code = catalog
-        if not model.objects.filter(code=self.lead_for, is_active=True).exists():
+        if not self.lookups.catalog_item_active(model, self.lead_for):
             errors.add("lead_for", code, self.lead_for)
 
     def _check_extended_fields(self, errors: ErrorCollector) -> None:
@@ -449,12 +479,7 @@ class Lead(models.Model):
             return
         if not self.extended_fields:
             return
-        definitions = {
-            d.name: d
-            for d in ExtendedFieldDefinition.objects.filter(
-                name__in=list(self.extended_fields), is_active=True
-            )
-        }
+        definitions = self.lookups.extended_field_definitions(list(self.extended_fields))
         cleaned = {}
         for name, value in self.extended_fields.items():
             definition = definitions.get(name)
