@@ -608,12 +608,17 @@ class ImportJob(models.Model):
     file_path = models.CharField(max_length=500)
     dry_run = models.BooleanField(default=True)
     all_or_nothing = models.BooleanField(default=False)
+    # Unknown columns stop an import unless the manager chose to leave them out.
+    ignore_unknown_columns = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     ok_rows = models.PositiveIntegerField(default=0)
     failed_rows = models.PositiveIntegerField(default=0)
+    skipped_rows = models.PositiveIntegerField(default=0)
     report_path = models.CharField(max_length=500, blank=True)
+    # Why the whole file was refused (90020, 90021 ...), when it was.
+    error_code = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_on = models.DateTimeField(auto_now_add=True)
     finished_on = models.DateTimeField(null=True, blank=True)
