@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .errors import ErrorCode, ErrorCollector, coded_error
+
+
+def _integer_id(value: Any) -> int | None:
+    """An integer id from what a client sent (5 or "5"); None for "abc", 1.5 or true, which
+    would otherwise reach the database lookup and fail there."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+        return int(value)
+    return None
 
 
 class LeadType(models.TextChoices):
@@ -254,7 +267,10 @@ class ExtendedFieldDefinition(models.Model):
                 else:
                     raise ValueError("expected true or false")
         elif self.data_type == kind.DATE:
-            parsed = parse_date(value) if isinstance(value, str) else None
+            try:
+                parsed = parse_date(value) if isinstance(value, str) else None
+            except ValueError:  # well formed but no such day, e.g. 2030-02-30
+                parsed = None
             if parsed is None:
                 raise ValueError("expected a date YYYY-MM-DD")
             value = parsed.isoformat()
@@ -438,9 +454,10 @@ class Lead(models.Model):
             if sub.status != self.status:
                 errors.add("sub_status", ErrorCode.INVALID_SUB_STATUS, sub.name)
 
+        source_id = _integer_id(self.org_source_id)
         if self.org_source_id is None:
             errors.add("org_source", ErrorCode.ORG_SOURCE_NULL)
-        elif not self.lookups.org_source_exists(self.org_source_id):
+        elif source_id is None or not self.lookups.org_source_exists(source_id):
             errors.add("org_source", ErrorCode.INVALID_ORG_SOURCE)
 
         if self.owner_id is not None and self.owner_id != self.loaded_value("owner_id"):
