@@ -494,11 +494,21 @@ class Lead(models.Model):
                 "extended_fields", ErrorCode.INVALID_FIELD, "extendedFields", "expected an object"
             )
             return
-        if not self.extended_fields:
+        # Values kept as stored are not checked again: retiring a definition afterwards must
+        # not block every later change (status, owner ...) of the leads that carry it.
+        stored = None if self._state.adding else self.loaded_value("extended_fields")
+        stored = stored if isinstance(stored, dict) else {}
+        changed = [
+            name
+            for name, value in self.extended_fields.items()
+            if name not in stored or stored[name] != value
+        ]
+        if not changed:
             return
-        definitions = self.lookups.extended_field_definitions(list(self.extended_fields))
-        cleaned = {}
-        for name, value in self.extended_fields.items():
+        definitions = self.lookups.extended_field_definitions(changed)
+        cleaned = dict(self.extended_fields)
+        for name in changed:
+            value = self.extended_fields[name]
             definition = definitions.get(name)
             if definition is None:
                 errors.add("extended_fields", ErrorCode.UNKNOWN_EXTENDED_FIELD, name)
