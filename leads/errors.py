@@ -65,6 +65,8 @@ class ErrorCode(IntEnum):
     NOT_CSV = 90020
     UNKNOWN_CSV_COLUMN = 90021
     EXTENDED_FIELD_EXISTS = 90022
+    DUPLICATE_CSV_COLUMN = 90023
+    CSV_ROW_TOO_LONG = 90024
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -138,6 +140,8 @@ REGISTRY: dict[int, ErrorDef] = _defs(
     (C.NOT_CSV, "The file is not a CSV file: {0}", 400),
     (C.UNKNOWN_CSV_COLUMN, "Unknown column {0}", 400),
     (C.EXTENDED_FIELD_EXISTS, "Extended field {0} already exists", 409),
+    (C.DUPLICATE_CSV_COLUMN, "Column {0} appears more than once", 400),
+    (C.CSV_ROW_TOO_LONG, "The row has {0} fields; the header has {1}", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
     (C.ACTIVE_LEAD_EXISTS, "An active lead {0} already exists for this customer and item", 200),
 )
