@@ -128,10 +128,22 @@ class Reason(models.Model):
     def __str__(self) -> str:
         return self.reason
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        # clean() reports an empty or overlong reason with a registry code, once.
+        super().clean_fields(exclude=[*(exclude or []), "reason"])
+
     def clean(self) -> None:
         self.reason = (self.reason or "").strip()
         if not self.reason:
             raise ValidationError({"reason": [coded_error(ErrorCode.REASON_EMPTY)]})
+        if len(self.reason) > 255:
+            raise ValidationError(
+                {
+                    "reason": [
+                        coded_error(ErrorCode.INVALID_FIELD, "reason", "at most 255 characters")
+                    ]
+                }
+            )
 
 
 class SubStatus(models.Model):
@@ -161,7 +173,7 @@ class SubStatus(models.Model):
     def clean(self) -> None:
         errors = ErrorCollector()
         self.name = (self.name or "").strip() if isinstance(self.name, str) else self.name
-        if self.status in (None, ""):
+        if self.status is None or (isinstance(self.status, str) and not self.status.strip()):
             errors.add("status", ErrorCode.STATUS_EMPTY)
         elif self.status not in Status.values:
             errors.add("status", ErrorCode.INVALID_LEAD_STATUS, self.status)
@@ -440,7 +452,7 @@ class Lead(models.Model):
             errors.add("lead_for", ErrorCode.INVALID_FIELD, "leadFor", "at most 255 characters")
         if self.type not in LeadType.values:
             errors.add("type", ErrorCode.INVALID_LEAD_TYPE)
-        if self.status in (None, ""):
+        if self.status is None or (isinstance(self.status, str) and not self.status.strip()):
             errors.add("status", ErrorCode.STATUS_EMPTY)
         elif self.status not in Status.values:
             errors.add("status", ErrorCode.INVALID_LEAD_STATUS, self.status)
