@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
+from leads.errors import ErrorCode, ErrorCollector
 from leads.models import ACTIVE_STATUSES
 
 from .identifiers import normalise_mobile
@@ -40,3 +43,22 @@ def customer_list(*, q: str = "") -> QuerySet[Customer]:
 
 def customer_get(*, customer_id: int) -> Customer | None:
     return Customer.objects.filter(pk=customer_id).first()
+
+
+def customer_find(*, id_type: Any, identifier: Any) -> Customer | None:
+    """The customer an identifier names (``idType`` case-insensitive, the identifier
+    normalised as when it was stored), or None. No identifier is 92012, a wrong idType 92015."""
+    from .services import IdType, normalise_identifier, parse_id_type
+
+    errors = ErrorCollector()
+    has_identifier = isinstance(identifier, str) and bool(identifier.strip())
+    canonical = parse_id_type(id_type)
+    if not has_identifier:
+        errors.add("identifier", ErrorCode.USER_DETAILS_EMPTY)
+    if canonical is None and (has_identifier or id_type not in (None, "")):
+        errors.add("id_type", ErrorCode.INVALID_ID_TYPE)
+    errors.raise_if_any()
+    normalised = normalise_identifier(canonical, identifier)
+    if normalised is None:
+        return None
+    return Customer.objects.filter(**{IdType.FIELD[canonical]: normalised}).first()
