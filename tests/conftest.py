@@ -14,6 +14,13 @@ def _reference_data(db):
         ensure_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2's deliberate slowness protects stored passwords; in tests it only costs time
+    # (every UserFactory user hashes one).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -112,6 +112,7 @@ class LeadFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Lead
+        skip_postgeneration_save = True
 
     customer = factory.SubFactory(CustomerFactory)
     type = LeadType.CUSTOM
