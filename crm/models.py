@@ -24,6 +24,8 @@ class IdempotencyKey(models.Model):
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
+    # Headers a replay must repeat (Location).
+    response_headers = models.JSONField(default=dict, blank=True)
     created_on = models.DateTimeField(auto_now_add=True)
     expires_on = models.DateTimeField(db_index=True)
 

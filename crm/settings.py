@@ -169,7 +169,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser plus Django's DATA_UPLOAD_MAX_MEMORY_SIZE check (413 past it).
+    "DEFAULT_PARSER_CLASSES": ["crm.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
@@ -188,12 +189,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LeadStatusEnum": "leads.models.Status",
+        "LeadTypeEnum": "leads.models.LeadType",
+        "LoyaltyTypeEnum": "customers.models.Customer.LoyaltyType",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # The error envelope on every operation, for each status the API layer can answer.
+        "crm.api.schema.add_error_responses",
+    ],
 }
 
 # Items per bulk status request; past it the request is refused with a coded error.
 LEADS_BULK_MAX_ITEMS = int(os.environ.get("LEADS_BULK_MAX_ITEMS", "100"))
 # How long an Idempotency-Key is remembered.
 LEADS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LEADS_IDEMPOTENCY_TTL_HOURS", "24"))
+# CSV imports run in a detached `manage.py import_leads --job` process; off, the page runs them
+# in the request (tests).
+LEADS_IMPORT_IN_BACKGROUND = env_bool("LEADS_IMPORT_IN_BACKGROUND", True)
 
 LOGGING = {
     "version": 1,

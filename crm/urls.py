@@ -10,3 +10,7 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("leads.urls")),
 ]
+
+# JSON envelopes for /v2/, Django's pages elsewhere.
+handler404 = "crm.api.exceptions.handler404"
+handler500 = "crm.api.exceptions.handler500"

@@ -1,4 +1,4 @@
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
 class IsActiveStaff(BasePermission):
@@ -9,3 +9,14 @@ class IsActiveStaff(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+class HasWritePermission(BasePermission):
+    """Writes need the Django model permission the view names in ``write_permission``
+    (``leads.add_reason`` ...); reads need only staff."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        permission = getattr(view, "write_permission", None)
+        return permission is None or request.user.has_perm(permission)

@@ -1,1 +1,16 @@
-urlpatterns: list = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .exceptions import api_not_found
+
+urlpatterns = [
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="api-schema"),
+    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Login for the browsable API.
+    path("auth/", include("rest_framework.urls")),
+    path("", include("leads.api.urls")),
+    path("", include("customers.api.urls")),
+    # Anything else under /v2/ is the envelope's 404, also with DEBUG on (where Django would
+    # otherwise answer its HTML debug page instead of calling handler404).
+    re_path(r"^.*$", api_not_found),
+]

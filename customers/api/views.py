@@ -1,0 +1,88 @@
+"""``/v2/customers``: look a customer up by identifier, register one, read one."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from crm.api.envelope import object_envelope, object_response
+from crm.api.exceptions import raise_coded
+from crm.api.serializers import call_service
+from crm.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
+from customers import selectors, services
+from leads.errors import ErrorCode
+from leads.services import parse_id
+
+from .serializers import CustomerRegisterSerializer, CustomerSerializer
+
+
+def _customer_or_404(customer: object) -> None:
+    if customer is None:
+        raise_coded(ErrorCode.CUSTOMER_NOT_FOUND)
+
+
+class CustomerViewSet(ApiViewSet):
+    lookup_url_kwarg = "userId"
+    lookup_value_regex = "[^/]+"
+    request_serializers = {"create": CustomerRegisterSerializer}
+
+    @extend_schema(
+        summary="Look a customer up by identifier",
+        parameters=[
+            OpenApiParameter(
+                "idType",
+                str,
+                required=True,
+                description="MOBILE, EMAIL or EXTERNAL_ID (any case); 92015 otherwise.",
+            ),
+            OpenApiParameter(
+                "identifier", str, required=True, description="The mobile, email or external id."
+            ),
+        ],
+        responses={200: object_envelope(CustomerSerializer)},
+    )
+    def list(self, request: Request) -> Response:
+        customer = selectors.customer_find(
+            id_type=request.query_params.get("idType"),
+            identifier=request.query_params.get("identifier"),
+        )
+        _customer_or_404(customer)
+        return object_response(CustomerSerializer(customer).data)
+
+    @extend_schema(
+        summary="Register a customer",
+        description="Answers 200 with the customer and a Location header.",
+        request=CustomerRegisterSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: object_envelope(CustomerSerializer)},
+    )
+    def create(self, request: Request) -> Response:
+        def respond() -> Response:
+            customer = call_service(
+                CustomerRegisterSerializer(data=request.data),
+                lambda data: services.customer_register(
+                    **CustomerRegisterSerializer.service_kwargs(data)
+                ),
+            )
+            location = request.build_absolute_uri(
+                reverse("api-customer-detail", kwargs={"userId": customer.pk})
+            )
+            return object_response(
+                CustomerSerializer(customer).data, headers={"Location": location}
+            )
+
+        return self.idempotent(request, respond)
+
+    @extend_schema(
+        summary="One customer",
+        parameters=[OpenApiParameter("userId", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={200: object_envelope(CustomerSerializer)},
+    )
+    def retrieve(self, request: Request, userId: str) -> Response:  # noqa: N803
+        pk = parse_id(userId)
+        customer = selectors.customer_get(customer_id=pk) if pk is not None else None
+        _customer_or_404(customer)
+        return object_response(CustomerSerializer(customer).data)

@@ -1,0 +1,363 @@
+"""camelCase JSON of the Leads API, in and out.
+
+Request serializers check JSON types only and hand values to ``leads.services`` as sent;
+the services apply the rules and raise the registry's codes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from rest_framework import serializers
+
+from crm.api.envelope import MessageSerializer
+from crm.api.serializers import (
+    DateTimeField,
+    IdField,
+    RawField,
+    RequestSerializer,
+    TextField,
+    UsernameField,
+    arg,
+    args,
+)
+from crm.sentinel import MISSING
+from customers.api.serializers import CustomerSummarySerializer
+from leads.models import LeadType, Status
+
+STATUS_SCHEMA = serializers.ChoiceField(choices=Status.choices)
+NULLABLE_TEXT = {"type": "string", "nullable": True}
+NULLABLE_ID = {"type": "integer", "nullable": True}
+
+# --- responses -----------------------------------------------------------------------------
+
+
+class FollowUpSerializer(serializers.Serializer):
+    """A contact with the customer about a lead."""
+
+    id = serializers.IntegerField(read_only=True)
+    leadId = serializers.IntegerField(source="lead_id", read_only=True)  # noqa: N815
+    followedUpOn = DateTimeField(source="followed_up_on", read_only=True)  # noqa: N815
+    followedUpBy = UsernameField("followed_up_by")  # noqa: N815
+    scheduledFollowUp = DateTimeField(  # noqa: N815
+        source="scheduled_follow_up", read_only=True, allow_null=True
+    )
+    nextFollowUp = DateTimeField(  # noqa: N815
+        source="next_follow_up", read_only=True, allow_null=True
+    )
+    notes = serializers.CharField(read_only=True)
+    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
+
+
+class StatusLogSerializer(serializers.Serializer):
+    """One status the lead has held (``statusLogDetails``)."""
+
+    id = serializers.IntegerField(read_only=True)
+    leadId = serializers.IntegerField(source="lead_id", read_only=True)  # noqa: N815
+    userId = serializers.IntegerField(source="lead.customer_id", read_only=True)  # noqa: N815
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    subStatus = serializers.CharField(  # noqa: N815
+        source="sub_status.name", read_only=True, allow_null=True
+    )
+    reasonId = serializers.IntegerField(  # noqa: N815
+        source="reason_id", read_only=True, allow_null=True
+    )
+    reason = serializers.CharField(source="reason.reason", read_only=True, allow_null=True)
+    notes = serializers.CharField(read_only=True)
+    createdBy = UsernameField("created_by")  # noqa: N815
+    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
+
+
+class LeadSerializer(serializers.Serializer):
+    """A lead with its customer, follow-ups and status log (oldest first)."""
+
+    id = serializers.IntegerField(read_only=True)
+    userId = serializers.IntegerField(source="customer_id", read_only=True)  # noqa: N815
+    type = serializers.ChoiceField(choices=LeadType.choices, read_only=True)
+    leadFor = serializers.CharField(source="lead_for", read_only=True)  # noqa: N815
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    subStatus = serializers.CharField(  # noqa: N815
+        source="sub_status.name", read_only=True, allow_null=True
+    )
+    owner = UsernameField("owner")
+    orgSourceId = serializers.IntegerField(source="org_source_id", read_only=True)  # noqa: N815
+    nextFollowUp = DateTimeField(  # noqa: N815
+        source="next_follow_up", read_only=True, allow_null=True
+    )
+    lastFollowUp = DateTimeField(  # noqa: N815
+        source="last_follow_up", read_only=True, allow_null=True
+    )
+    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
+    createdBy = UsernameField("created_by")  # noqa: N815
+    lastUpdatedOn = DateTimeField(source="last_updated_on", read_only=True)  # noqa: N815
+    lastUpdatedBy = UsernameField("last_updated_by")  # noqa: N815
+    extendedFields = serializers.DictField(  # noqa: N815
+        source="extended_fields", read_only=True
+    )
+    customer = CustomerSummarySerializer(read_only=True)
+    followUpDetails = FollowUpSerializer(  # noqa: N815
+        source="followups.all", many=True, read_only=True
+    )
+    statusLogDetails = StatusLogSerializer(  # noqa: N815
+        source="status_logs.all", many=True, read_only=True
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    reason = serializers.CharField(read_only=True)
+    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
+
+
+class SubStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    subStatus = serializers.CharField(source="name", read_only=True)  # noqa: N815
+    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
+
+
+class BulkItemResultSerializer(serializers.Serializer):
+    """The outcome of one bulk item: the lead as it is now, or that item's own errors."""
+
+    index = serializers.IntegerField(read_only=True)
+    leadId = RawField(  # noqa: N815
+        source="lead_id",
+        read_only=True,
+        allow_null=True,
+        schema={"description": "The item's leadId as sent (null when missing)."},
+    )
+    success = serializers.BooleanField(source="ok", read_only=True)
+    lead = LeadSerializer(read_only=True, allow_null=True)
+    errors = MessageSerializer(many=True, read_only=True)
+
+
+# --- requests ------------------------------------------------------------------------------
+
+
+class CustomerDetailsSerializer(RequestSerializer):
+    """Used when an unknown identifier registers a new customer."""
+
+    firstName = TextField(required=False, allow_null=True, allow_blank=True)  # noqa: N815
+    lastName = TextField(required=False, allow_null=True, allow_blank=True)  # noqa: N815
+    mobile = TextField(required=False, allow_null=True, allow_blank=True)
+    email = TextField(required=False, allow_null=True, allow_blank=True)
+
+
+class FollowUpRequestSerializer(RequestSerializer):
+    schema_required = ("followedUpOn",)
+
+    followedUpOn = DateTimeField(  # noqa: N815
+        source="followed_up_on", required=False, allow_null=True
+    )
+    followedUpBy = RawField(  # noqa: N815
+        source="followed_up_by",
+        required=False,
+        allow_null=True,
+        schema=NULLABLE_TEXT,
+        help_text="Username of the staff user who followed up (default: you).",
+    )
+    scheduledFollowUp = DateTimeField(  # noqa: N815
+        source="scheduled_follow_up", required=False, allow_null=True
+    )
+    nextFollowUp = DateTimeField(  # noqa: N815
+        source="next_follow_up", required=False, allow_null=True
+    )
+    notes = TextField(required=False, allow_null=True, allow_blank=True)
+
+    @staticmethod
+    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "followed_up_on": data.get("followed_up_on"),
+            **args(data, "followed_up_by", "scheduled_follow_up", "next_follow_up", "notes"),
+        }
+
+
+class StatusFieldsSerializer(RequestSerializer):
+    """A status with its sub-status, reason and notes."""
+
+    status = RawField(required=False, allow_null=True, schema=STATUS_SCHEMA)
+    subStatus = RawField(  # noqa: N815
+        source="sub_status", required=False, allow_null=True, schema=NULLABLE_TEXT
+    )
+    reasonId = RawField(  # noqa: N815
+        source="reason_id", required=False, allow_null=True, schema=NULLABLE_ID
+    )
+    notes = TextField(required=False, allow_null=True, allow_blank=True)
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Put on hold",
+            value={"status": "ON_HOLD", "subStatus": "YetToDecide", "reasonId": 1, "notes": ""},
+            request_only=True,
+        )
+    ]
+)
+class StatusChangeSerializer(StatusFieldsSerializer):
+    schema_required = ("status",)
+
+    @staticmethod
+    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+        return {"status": data.get("status"), **args(data, "sub_status", "reason_id", "notes")}
+
+
+class StatusLogRequestSerializer(StatusChangeSerializer):
+    """A past status, recorded as history before the lead's current one."""
+
+    createdOn = DateTimeField(source="created_on", required=False, allow_null=True)  # noqa: N815
+
+
+LEAD_CREATE_EXAMPLE = {
+    "type": "SKU",
+    "leadFor": "SKU-1001",
+    "idType": "MOBILE",
+    "identifier": "+919876543210",
+    "customer": {"firstName": "Asha", "lastName": "Rao"},
+    "owner": "alice",
+    "orgSourceId": -1,
+    "nextFollowUp": "2026-12-01T10:00:00+05:30",
+    "extendedFields": {},
+    "followUpDetails": [{"followedUpOn": "2026-11-27T09:30:00+05:30", "notes": "Asked for a demo"}],
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("By identifier", value=LEAD_CREATE_EXAMPLE, request_only=True),
+        OpenApiExample(
+            "By userId",
+            value={"userId": 1, "type": "CUSTOM", "leadFor": "Wedding collection"},
+            request_only=True,
+        ),
+    ]
+)
+class LeadCreateSerializer(StatusFieldsSerializer):
+    """A new lead. The customer is ``userId`` if the key is present, else ``idType`` +
+    ``identifier`` (registered as NON_LOYALTY when unknown and the org allows it)."""
+
+    schema_required = ("leadFor",)
+
+    type = RawField(
+        required=False,
+        allow_null=True,
+        schema=serializers.ChoiceField(choices=LeadType.choices, default=LeadType.SKU),
+    )
+    leadFor = TextField(  # noqa: N815
+        source="lead_for", required=False, allow_null=True, allow_blank=True
+    )
+    userId = RawField(  # noqa: N815
+        source="user_id", required=False, allow_null=True, schema=NULLABLE_ID
+    )
+    idType = RawField(  # noqa: N815
+        source="id_type",
+        required=False,
+        allow_null=True,
+        schema={"type": "string", "nullable": True, "description": "MOBILE, EMAIL, EXTERNAL_ID"},
+    )
+    identifier = RawField(required=False, allow_null=True, schema=NULLABLE_TEXT)
+    customer = CustomerDetailsSerializer(required=False, allow_null=True)
+    owner = RawField(required=False, allow_null=True, schema=NULLABLE_TEXT)
+    orgSourceId = IdField(  # noqa: N815
+        source="org_source_id", required=False, allow_null=True, max_value=2**31 - 1
+    )
+    nextFollowUp = DateTimeField(  # noqa: N815
+        source="next_follow_up", required=False, allow_null=True
+    )
+    createdOn = DateTimeField(source="created_on", required=False, allow_null=True)  # noqa: N815
+    extendedFields = RawField(  # noqa: N815
+        source="extended_fields",
+        required=False,
+        allow_null=True,
+        schema={"type": "object", "additionalProperties": True},
+    )
+    followUpDetails = FollowUpRequestSerializer(  # noqa: N815
+        source="follow_up_details", many=True, required=False, allow_null=True
+    )
+    statusLogDetails = StatusLogRequestSerializer(  # noqa: N815
+        source="status_log_details", many=True, required=False, allow_null=True
+    )
+
+    @staticmethod
+    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+        customer = data.get("customer")
+        return {
+            "lead_for": data.get("lead_for"),
+            "user_id": arg(data, "user_id"),
+            "org_source_id": arg(data, "org_source_id"),
+            "customer_data": dict(customer) if isinstance(customer, dict) else None,
+            "follow_up_details": list(data.get("follow_up_details") or ()),
+            "status_log_details": list(data.get("status_log_details") or ()),
+            **args(
+                data,
+                "type",
+                "id_type",
+                "identifier",
+                "status",
+                "sub_status",
+                "reason_id",
+                "notes",
+                "owner",
+                "next_follow_up",
+                "created_on",
+                "extended_fields",
+            ),
+        }
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Assign and reschedule",
+            value={"owner": "bob", "nextFollowUp": "2026-12-02T11:00:00+05:30"},
+            request_only=True,
+        )
+    ]
+)
+class LeadUpdateSerializer(RequestSerializer):
+    """Only the keys sent change. ``extendedFields`` is merged (a null value removes a key);
+    ``owner`` null unassigns the lead."""
+
+    extendedFields = RawField(  # noqa: N815
+        source="extended_fields",
+        required=False,
+        schema={"type": "object", "additionalProperties": True},
+    )
+    owner = RawField(required=False, allow_null=True, schema=NULLABLE_TEXT)
+    nextFollowUp = DateTimeField(  # noqa: N815
+        source="next_follow_up", required=False, allow_null=True
+    )
+
+    @staticmethod
+    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+        return args(data, "extended_fields", "owner", "next_follow_up")
+
+
+class BulkStatusItemSerializer(StatusChangeSerializer):
+    schema_required = ("leadId", "status")
+
+    leadId = RawField(  # noqa: N815
+        source="lead_id", required=False, allow_null=True, schema={"type": "integer"}
+    )
+
+    @staticmethod
+    def service_item(data: dict[str, Any]) -> dict[str, Any]:
+        """The service's item: a missing leadId stays missing (92010)."""
+        item = {"lead_id": arg(data, "lead_id"), **StatusChangeSerializer.service_kwargs(data)}
+        return {k: v for k, v in item.items() if v is not MISSING}
+
+
+class ReasonRequestSerializer(RequestSerializer):
+    schema_required = ("reason",)
+
+    reason = RawField(required=False, allow_null=True, schema={"type": "string"})
+
+
+class SubStatusRequestSerializer(RequestSerializer):
+    schema_required = ("status", "subStatus")
+
+    status = RawField(required=False, allow_null=True, schema=STATUS_SCHEMA)
+    subStatus = RawField(  # noqa: N815
+        source="name", required=False, allow_null=True, schema={"type": "string"}
+    )

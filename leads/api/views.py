@@ -1,0 +1,467 @@
+"""The v2 Leads API. Each action parses, calls one service or selector, and answers in the
+envelope; the rules and their codes live in ``leads.services`` / ``leads.models``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from crm.api.envelope import (
+    ErrorEnvelopeSerializer,
+    list_of,
+    list_response,
+    object_envelope,
+    object_response,
+)
+from crm.api.exceptions import dedupe, detail_items, raise_coded
+from crm.api.pagination import FullListPagination, LimitOffsetPagination
+from crm.api.permissions import HasWritePermission, IsActiveStaff
+from crm.api.schema import error_example, paging_parameters
+from crm.api.serializers import call_service, dry_run
+from crm.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
+from leads import selectors, services
+from leads.errors import ErrorCode, ErrorCollector
+from leads.filters import SORT_FIELDS, filtered_leads
+from leads.models import LeadType, Status
+
+from .serializers import (
+    BulkItemResultSerializer,
+    BulkStatusItemSerializer,
+    FollowUpRequestSerializer,
+    FollowUpSerializer,
+    LeadCreateSerializer,
+    LeadSerializer,
+    LeadUpdateSerializer,
+    ReasonRequestSerializer,
+    ReasonSerializer,
+    StatusChangeSerializer,
+    StatusLogSerializer,
+    SubStatusRequestSerializer,
+    SubStatusSerializer,
+)
+
+LEAD_ID = OpenApiParameter(
+    "leadId",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.PATH,
+    description="The lead's id (anything that is not an existing id is 92001).",
+)
+
+
+def _errors(status: int, description: str, *codes: int) -> OpenApiResponse:
+    """A documented error response with one example per code."""
+    return OpenApiResponse(
+        response=ErrorEnvelopeSerializer,
+        description=description,
+        examples=[
+            OpenApiExample(str(code), value=error_example(code), status_codes=[str(status)])
+            for code in codes
+        ],
+    )
+
+
+LEAD_BODY_ERRORS = _errors(
+    400,
+    "Every problem of the request, each with its code",
+    ErrorCode.LEAD_FOR_NULL,
+    ErrorCode.INVALID_LEAD_TYPE,
+    ErrorCode.USER_NOT_FOUND,
+    ErrorCode.INVALID_FIELD,
+)
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("userId", int, description="Customer id (92008 when none)."),
+    OpenApiParameter(
+        "status", str, description="One or more statuses, comma-separated: " + ", ".join(Status)
+    ),
+    OpenApiParameter("substatus", str, description="Sub-status name (92020 when none)."),
+    OpenApiParameter("owner", str, description="Owner's username (92019 when none)."),
+    OpenApiParameter(
+        "type", str, description="One or more types, comma-separated: " + ", ".join(LeadType)
+    ),
+    OpenApiParameter("leadFor", str, description="Exactly this item."),
+    OpenApiParameter("orgSourceId", int, description="Org source id (92014 when none)."),
+    OpenApiParameter("createdOnFrom", str, description="ISO 8601 date or date-time."),
+    OpenApiParameter("createdOnTo", str, description="ISO 8601 date (whole day) or date-time."),
+    OpenApiParameter("nextFollowUpFrom", str, description="ISO 8601 date or date-time."),
+    OpenApiParameter("nextFollowUpTo", str, description="ISO 8601 date or date-time."),
+    OpenApiParameter("q", str, description="Text in leadFor or the customer's name/contact."),
+    OpenApiParameter("sortBy", str, enum=list(SORT_FIELDS), description="Default createdOn."),
+    OpenApiParameter("sortOrder", str, enum=["ASC", "DESC"], description="Default DESC."),
+]
+
+
+UPDATE: dict[str, Any] = {
+    "parameters": [LEAD_ID],
+    "request": LeadUpdateSerializer,
+    "responses": {
+        200: object_envelope(LeadSerializer),
+        400: _errors(400, "", ErrorCode.INVALID_OWNER, ErrorCode.UNKNOWN_EXTENDED_FIELD),
+        404: _errors(404, "", ErrorCode.LEAD_NOT_FOUND),
+    },
+}
+
+
+def _lead_response(lead_id: Any, **kwargs: Any) -> Response:
+    lead = selectors.lead_get(lead_id=lead_id)
+    return object_response(LeadSerializer(lead).data, **kwargs)
+
+
+def _location(request: Request, name: str, **kwargs: Any) -> str:
+    return request.build_absolute_uri(reverse(name, kwargs=kwargs))
+
+
+class LeadViewSet(ApiViewSet):
+    """Leads: search, add, read, update, change status, follow-ups and history."""
+
+    lookup_url_kwarg = "leadId"
+    # Any text reaches the view, so that "abc" is the coded 92001 rather than an unknown URL.
+    lookup_value_regex = "[^/]+"
+    pagination_class = LimitOffsetPagination
+    request_serializers = {
+        "create": LeadCreateSerializer,
+        "update": LeadUpdateSerializer,
+        "partial_update": LeadUpdateSerializer,
+        "change_status": StatusChangeSerializer,
+        "followup": FollowUpRequestSerializer,
+    }
+
+    @extend_schema(
+        summary="Search leads",
+        parameters=FILTER_PARAMETERS + paging_parameters(LimitOffsetPagination.default_limit),
+        responses={200: list_of(LeadSerializer)},
+    )
+    def list(self, request: Request) -> Response:
+        # Filter and paging problems are reported together.
+        errors = ErrorCollector()
+        leads: Any = None
+        try:
+            leads = filtered_leads(request.query_params, selectors.lead_detail_queryset())
+        except ValidationError as exc:
+            errors.extend(exc)
+        try:
+            self.paginator.read_params(request)
+        except ValidationError as exc:
+            errors.extend(exc)
+        errors.raise_if_any()
+        return self.page(leads, LeadSerializer)
+
+    @extend_schema(
+        summary="Add a lead",
+        description=(
+            "Answers 200 with the lead (as Capillary does) and a Location header. An OPEN or "
+            "ON_HOLD lead of the same customer, type and leadFor is reported in `warnings` "
+            "(90101)."
+        ),
+        request=LeadCreateSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            200: object_envelope(LeadSerializer),
+            400: LEAD_BODY_ERRORS,
+            422: _errors(422, "Idempotency-Key reused", ErrorCode.IDEMPOTENCY_KEY_REUSED),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        return self.idempotent(request, lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
+        result = call_service(
+            LeadCreateSerializer(data=request.data),
+            lambda data: services.lead_create(
+                created_by=request.user, **LeadCreateSerializer.service_kwargs(data)
+            ),
+        )
+        return _lead_response(
+            result.lead.pk,
+            warnings=result.warnings,
+            headers={"Location": _location(request, "api-lead-detail", leadId=result.lead.pk)},
+        )
+
+    @extend_schema(
+        summary="One lead",
+        parameters=[LEAD_ID],
+        responses={200: object_envelope(LeadSerializer), 404: _errors(404, "", 92001)},
+    )
+    def retrieve(self, request: Request, leadId: str) -> Response:  # noqa: N803
+        return _lead_response(leadId)
+
+    @extend_schema(summary="Update a lead (extended fields, owner, next follow-up)", **UPDATE)
+    def update(self, request: Request, leadId: str) -> Response:  # noqa: N803
+        call_service(
+            LeadUpdateSerializer(data=request.data),
+            lambda data: services.lead_update(
+                lead_id=leadId, updated_by=request.user, **LeadUpdateSerializer.service_kwargs(data)
+            ),
+        )
+        return _lead_response(leadId)
+
+    @extend_schema(summary="Update a lead (as PUT: only the keys sent change)", **UPDATE)
+    def partial_update(self, request: Request, leadId: str) -> Response:  # noqa: N803
+        return self.update(request, leadId)
+
+    @extend_schema(
+        summary="Change a lead's status",
+        parameters=[LEAD_ID],
+        request=StatusChangeSerializer,
+        responses={
+            200: object_envelope(LeadSerializer),
+            400: _errors(
+                400,
+                "",
+                ErrorCode.INVALID_LEAD_STATUS,
+                ErrorCode.STATUS_EMPTY,
+                ErrorCode.INVALID_SUB_STATUS,
+                ErrorCode.REASON_NOT_FOUND,
+            ),
+            404: _errors(404, "", ErrorCode.LEAD_NOT_FOUND),
+            409: _errors(409, "", ErrorCode.DUPLICATE_LEAD_STATUS, ErrorCode.LEAD_CLOSED),
+        },
+    )
+    @action(detail=True, methods=["put"], url_path="status", url_name="status")
+    def change_status(self, request: Request, leadId: str) -> Response:  # noqa: N803
+        call_service(
+            StatusChangeSerializer(data=request.data),
+            lambda data: services.lead_change_status(
+                lead_id=leadId,
+                changed_by=request.user,
+                **StatusChangeSerializer.service_kwargs(data),
+            ),
+        )
+        return _lead_response(leadId)
+
+    @extend_schema(
+        summary="The lead's status log, oldest first",
+        parameters=[LEAD_ID, *paging_parameters(FullListPagination.default_limit)],
+        responses={200: list_of(StatusLogSerializer), 404: _errors(404, "", 92001)},
+    )
+    @action(detail=True, methods=["get"], url_path="statusLog", url_name="status-log")
+    def status_log(self, request: Request, leadId: str) -> Response:  # noqa: N803
+        return self._history(leadId, "status_logs", StatusLogSerializer)
+
+    @extend_schema(
+        summary="The lead's follow-ups, oldest first",
+        parameters=[LEAD_ID, *paging_parameters(FullListPagination.default_limit)],
+        responses={200: list_of(FollowUpSerializer), 404: _errors(404, "", 92001)},
+    )
+    @action(detail=True, methods=["get"], url_path="followups", url_name="followups")
+    def followups(self, request: Request, leadId: str) -> Response:  # noqa: N803
+        return self._history(leadId, "followups", FollowUpSerializer)
+
+    def _history(self, lead_id: str, related: str, serializer_class: type) -> Response:
+        # The detail queryset has both lists prefetched in order: three queries in all.
+        lead = selectors.lead_get(lead_id=lead_id)
+        return self.page(getattr(lead, related).all(), serializer_class, FullListPagination())
+
+    @extend_schema(
+        summary="Add a follow-up",
+        parameters=[LEAD_ID, IDEMPOTENCY_PARAMETER],
+        request=FollowUpRequestSerializer,
+        responses={
+            200: object_envelope(FollowUpSerializer),
+            400: _errors(400, "", ErrorCode.FOLLOWED_UP_ON_NULL, ErrorCode.INVALID_FIELD),
+            404: _errors(404, "", ErrorCode.LEAD_NOT_FOUND),
+            422: _errors(422, "", ErrorCode.IDEMPOTENCY_KEY_REUSED),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="followup", url_name="followup")
+    def followup(self, request: Request, leadId: str) -> Response:  # noqa: N803
+        def respond() -> Response:
+            followup = call_service(
+                FollowUpRequestSerializer(data=request.data),
+                lambda data: services.lead_add_followup(
+                    lead_id=leadId,
+                    created_by=request.user,
+                    **FollowUpRequestSerializer.service_kwargs(data),
+                ),
+            )
+            return object_response(FollowUpSerializer(followup).data)
+
+        return self.idempotent(request, respond)
+
+
+def _array(data: Any, expected: str) -> list[Any]:
+    """The body as a JSON array, or the coded 90019."""
+    if not isinstance(data, list):
+        raise_coded(ErrorCode.INVALID_BODY, f"expected a JSON array of {expected}")
+    return data
+
+
+class ReasonViewSet(ApiViewSet):
+    """Reasons attached to status changes. Adding needs ``leads.add_reason``."""
+
+    permission_classes = [IsActiveStaff, HasWritePermission]
+    write_permission = "leads.add_reason"
+    request_serializers = {"create": ReasonRequestSerializer}
+
+    @extend_schema(
+        summary="List reasons",
+        parameters=paging_parameters(FullListPagination.default_limit),
+        responses={200: list_of(ReasonSerializer)},
+    )
+    def list(self, request: Request) -> Response:
+        return self.page(selectors.reason_list(), ReasonSerializer)
+
+    @extend_schema(
+        summary="Add reasons (all or none)",
+        request=ReasonRequestSerializer(many=True),
+        parameters=[IDEMPOTENCY_PARAMETER],
+        examples=[
+            OpenApiExample(
+                "Two reasons",
+                value=[{"reason": "Price too high"}, {"reason": "Bought elsewhere"}],
+                request_only=True,
+            )
+        ],
+        responses={
+            200: list_of(ReasonSerializer),
+            400: _errors(400, "", ErrorCode.REASON_EMPTY, ErrorCode.INVALID_BODY),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        def respond() -> Response:
+            items = _array(request.data, '{"reason": "..."}')
+            reasons = call_service(
+                ReasonRequestSerializer(data=items, many=True),
+                lambda rows: services.reasons_create(
+                    reasons=[row.get("reason") if isinstance(row, dict) else row for row in rows]
+                ),
+            )
+            return list_response(ReasonSerializer(reasons, many=True).data)
+
+        return self.idempotent(request, respond)
+
+
+class SubStatusViewSet(ApiViewSet):
+    """``POST /v2/leads/substatus``: define a sub-status (needs ``leads.add_substatus``)."""
+
+    permission_classes = [IsActiveStaff, HasWritePermission]
+    write_permission = "leads.add_substatus"
+    request_serializers = {"create": SubStatusRequestSerializer}
+
+    @extend_schema(
+        summary="Add a sub-status",
+        request=SubStatusRequestSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        examples=[
+            OpenApiExample(
+                "On hold",
+                value={"status": "ON_HOLD", "subStatus": "YetToDecide"},
+                request_only=True,
+            )
+        ],
+        responses={
+            200: object_envelope(SubStatusSerializer),
+            400: _errors(
+                400,
+                "",
+                ErrorCode.STATUS_EMPTY,
+                ErrorCode.INVALID_LEAD_STATUS,
+                ErrorCode.SUB_STATUS_EMPTY,
+            ),
+            409: _errors(409, "", ErrorCode.SUB_STATUS_EXISTS),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        def respond() -> Response:
+            sub = call_service(
+                SubStatusRequestSerializer(data=request.data),
+                lambda data: services.substatus_create(
+                    status=data.get("status"), name=data.get("name")
+                ),
+            )
+            return object_response(SubStatusSerializer(sub).data)
+
+        return self.idempotent(request, respond)
+
+
+class SubStatusListViewSet(ApiViewSet):
+    """``GET /v2/leads/substatuses``: the sub-statuses, optionally of one status."""
+
+    @extend_schema(
+        summary="List sub-statuses",
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values, description="Only this status."),
+            *paging_parameters(FullListPagination.default_limit),
+        ],
+        responses={200: list_of(SubStatusSerializer)},
+    )
+    def list(self, request: Request) -> Response:
+        rows = selectors.substatus_list(status=request.query_params.get("status"))
+        return self.page(rows, SubStatusSerializer)
+
+
+class BulkStatusViewSet(ApiViewSet):
+    """``POST /v2/leads/bulk/status``: each item applies or fails on its own."""
+
+    request_serializers = {"create": BulkStatusItemSerializer}
+
+    @extend_schema(
+        summary="Change the status of many leads",
+        description=(
+            "Each item succeeds or fails on its own, with its own codes in its `errors`; "
+            "the valid items apply even when others fail. At most LEADS_BULK_MAX_ITEMS items "
+            "(90012 past it)."
+        ),
+        request=BulkStatusItemSerializer(many=True),
+        parameters=[IDEMPOTENCY_PARAMETER],
+        examples=[
+            OpenApiExample(
+                "Two leads",
+                value=[
+                    {"leadId": 1, "status": "WON", "reasonId": 1},
+                    {"leadId": 2, "status": "ON_HOLD", "subStatus": "YetToDecide"},
+                ],
+                request_only=True,
+            )
+        ],
+        responses={
+            200: list_of(BulkItemResultSerializer),
+            400: _errors(400, "", ErrorCode.BULK_TOO_MANY_ITEMS, ErrorCode.INVALID_BODY),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        return self.idempotent(request, lambda: self._bulk(request))
+
+    def _bulk(self, request: Request) -> Response:
+        items = _array(request.data, "{leadId, status, subStatus, reasonId}")
+        limit = settings.LEADS_BULK_MAX_ITEMS
+        if len(items) > limit:
+            raise_coded(ErrorCode.BULK_TOO_MANY_ITEMS, limit)
+
+        def change(item: Any) -> list[services.BulkItemResult]:
+            return services.lead_bulk_change_status(items=[item], changed_by=request.user)
+
+        results: list[services.BulkItemResult] = []
+        for index, raw in enumerate(items):
+            serializer = BulkStatusItemSerializer(data=raw)
+            if serializer.is_valid():
+                item: Any = BulkStatusItemSerializer.service_item(serializer.validated_data)
+                [result] = change(item)
+            elif not isinstance(raw, dict):
+                # Not an object: the service reports it in its own words.
+                [result] = change(raw)
+            else:
+                # A type error: the item is not applied; the service, asked in a rolled-back
+                # transaction, adds what else is wrong with it.
+                result = services.BulkItemResult(index=index, lead_id=raw.get("leadId"))
+                errors = detail_items(serializer.errors)
+                partial = BulkStatusItemSerializer.service_item(serializer.parsed)
+                [checked] = dry_run(lambda partial=partial: change(partial))
+                result.errors = dedupe([*errors, *checked.errors])
+            result.index = index
+            results.append(result)
+
+        changed = selectors.lead_detail_queryset().in_bulk(
+            [r.lead.pk for r in results if r.ok and r.lead is not None]
+        )
+        for result in results:
+            result.lead = changed.get(result.lead.pk) if result.ok and result.lead else None
+        return list_response(BulkItemResultSerializer(results, many=True).data)
