@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import datetime
 import decimal
 import re
@@ -418,12 +419,31 @@ class Lead(models.Model):
     def __str__(self) -> str:
         return f"Lead #{self.pk} · {self.type} {self.lead_for}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        # What was just written is the stored state the next clean() compares with.
+        update_fields = kwargs.get("update_fields")
+        self._remember(
+            {
+                f.attname: getattr(self, f.attname)
+                for f in self._meta.concrete_fields
+                if f.attname in self.__dict__
+                and (update_fields is None or {f.name, f.attname} & set(update_fields))
+            }
+        )
+
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Lead:
         instance = super().from_db(db, field_names, values)
-        # Remembered so that clean() can tell a change from the stored state.
-        instance._loaded = dict(zip(field_names, values, strict=False))
+        instance._remember(dict(zip(field_names, values, strict=False)))
         return instance
+
+    def _remember(self, stored: dict[str, Any]) -> None:
+        """Keeps the stored values so that clean() can tell a change from them. The extended
+        fields are copied: an in-place edit of the lead's dict must not edit this copy too."""
+        if isinstance(stored.get("extended_fields"), dict):
+            stored["extended_fields"] = copy.deepcopy(stored["extended_fields"])
+        self._loaded = {**getattr(self, "_loaded", {}), **stored}
 
     def loaded_value(self, attname: str) -> Any:
         return getattr(self, "_loaded", {}).get(attname)
