@@ -422,21 +422,30 @@ class Lead(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         # What was just written is the stored state the next clean() compares with.
-        update_fields = kwargs.get("update_fields")
-        self._remember(
-            {
-                f.attname: getattr(self, f.attname)
-                for f in self._meta.concrete_fields
-                if f.attname in self.__dict__
-                and (update_fields is None or {f.name, f.attname} & set(update_fields))
-            }
-        )
+        self._remember_current(kwargs.get("update_fields"))
+
+    def refresh_from_db(
+        self, using: str | None = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember_current(fields)
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Lead:
         instance = super().from_db(db, field_names, values)
         instance._remember(dict(zip(field_names, values, strict=False)))
         return instance
+
+    def _remember_current(self, names: Any = None) -> None:
+        """Remembers the current values of the fields ``names`` (all loaded ones when None)."""
+        self._remember(
+            {
+                f.attname: getattr(self, f.attname)
+                for f in self._meta.concrete_fields
+                if f.attname in self.__dict__
+                and (names is None or {f.name, f.attname} & set(names))
+            }
+        )
 
     def _remember(self, stored: dict[str, Any]) -> None:
         """Keeps the stored values so that clean() can tell a change from them. The extended

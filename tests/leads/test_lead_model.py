@@ -55,3 +55,14 @@ def test_active_lead_may_change_status_in_the_model():
     lead.status = Status.WON
     lead.full_clean()
     assert lead.is_closed
+
+
+def test_refreshed_instance_compares_with_the_refreshed_state():
+    lead = Lead.objects.get(pk=LeadFactory(status=Status.OPEN).pk)
+    Lead.objects.filter(pk=lead.pk).update(status=Status.DELETED)
+    lead.refresh_from_db()
+    lead.status = Status.OPEN
+    with pytest.raises(ValidationError) as raised:
+        lead.full_clean()
+    assert codes(raised.value) == [92024]
+    assert Lead.objects.get(pk=lead.pk).status == Status.DELETED
