@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leads import services
@@ -251,3 +253,37 @@ class TestLeadUpdate:
         with pytest.raises(ValidationError) as raised:
             services.lead_update(lead_id="nope", updated_by=staff, next_follow_up=None)
         assert codes(raised.value) == [92001]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has no row locks: its IMMEDIATE transactions serialise writers instead "
+    "(test_database_settings)",
+)
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda lead, user: services.lead_change_status(
+            lead_id=lead.pk, status="WON", changed_by=user
+        ),
+        lambda lead, user: services.lead_add_followup(
+            lead_id=lead.pk, followed_up_on=NOW, created_by=user
+        ),
+        lambda lead, user: services.lead_assign_owner(
+            lead_id=lead.pk, owner=user.username, changed_by=user
+        ),
+        lambda lead, user: services.lead_update(
+            lead_id=lead.pk, updated_by=user, next_follow_up=None
+        ),
+    ],
+    ids=["status", "followup", "owner", "update"],
+)
+def test_every_change_locks_the_lead_row_first(change, staff):
+    """Two concurrent changes of one lead run one after the other, so the second sees the
+    first's result (a lead closed a moment ago refuses the next status change)."""
+    lead = LeadFactory()
+    with CaptureQueriesContext(connection) as queries:
+        change(lead, staff)
+    lead_queries = [q["sql"] for q in queries if 'FROM "leads_lead"' in q["sql"]]
+    assert lead_queries[0].startswith('SELECT "leads_lead"')
+    assert lead_queries[0].rstrip().endswith("FOR UPDATE")
