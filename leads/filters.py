@@ -39,20 +39,23 @@ def _split(value: str) -> list[str]:
 
 def _parse_moment(value: str, *, end_of_day: bool) -> datetime.datetime | None:
     """An ISO 8601 date-time, or a date (its start, or with end_of_day its end)."""
+    # A bare date is tried first: parse_datetime() also reads "2026-11-27" (as midnight),
+    # which would make a "to" date exclude its own day.
     try:
-        moment = parse_datetime(value)
+        day = parse_date(value)
     except ValueError:
-        moment = None
-    if moment is None:
-        try:
-            day = parse_date(value)
-        except ValueError:
-            day = None
-        if day is None:
-            return None
+        day = None
+    if day is not None:
         moment = datetime.datetime.combine(
             day, datetime.time.max if end_of_day else datetime.time.min
         )
+    else:
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is None:
+            return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
