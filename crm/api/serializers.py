@@ -95,15 +95,14 @@ class UsernameField(serializers.CharField):
 # --- request serializers ------------------------------------------------------------------
 
 
-def _body_error(expected: str) -> ValidationError:
-    message = message_for(ErrorCode.INVALID_BODY, expected)
-    return ValidationError(
-        {
-            api_settings.NON_FIELD_ERRORS_KEY: [
-                ErrorDetail(message, code=str(ErrorCode.INVALID_BODY))
-            ]
-        }
-    )
+def _not_an_object(serializer: serializers.BaseSerializer) -> ValidationError:
+    """The whole body is 90019; a nested value is a type error of its field (90008)."""
+    if serializer.root is serializer:
+        message = message_for(ErrorCode.INVALID_BODY, "expected a JSON object")
+        detail = ErrorDetail(message, code=str(ErrorCode.INVALID_BODY))
+    else:
+        detail = ErrorDetail("expected a JSON object", code="invalid")
+    return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [detail]})
 
 
 class PartialListSerializer(serializers.ListSerializer):
@@ -139,10 +138,16 @@ class RequestSerializer(serializers.Serializer):
     class Meta:
         list_serializer_class = PartialListSerializer
 
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None and not self.allow_null:
+            self.parsed = data
+            raise _not_an_object(self)
+        return super().validate_empty_values(data)
+
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         self.parsed: Any = data
         if not isinstance(data, Mapping):
-            raise _body_error("expected a JSON object")
+            raise _not_an_object(self)
         values: dict[str, Any] = {}
         errors: dict[str, Any] = {}
         for field in self._writable_fields:
