@@ -4,11 +4,12 @@ of 10 or of 1000 rows costs the same number of queries."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -204,6 +205,28 @@ def catalog_suggestions(*, type: str, q: str = "", limit: int = 200) -> list[tup
     if q.strip():
         items = items.filter(Q(code__icontains=q.strip()) | Q(name__icontains=q.strip()))
     return list(items.order_by("code").values_list("code", "name")[:limit])
+
+
+def catalog_names(*, leads: Iterable[Lead]) -> dict[tuple[str, str], str]:
+    """(type, code) -> catalog name for the SKU, brand and category leads given, in one query
+    whatever their number (none when no lead names a catalog item)."""
+    models = {LeadType.SKU: Sku, LeadType.BRAND: Brand, LeadType.CATEGORY: Category}
+    codes: dict[str, set[str]] = {kind: set() for kind in models}
+    for lead in leads:
+        if lead.type in codes:
+            codes[lead.type].add(lead.lead_for)
+    parts = [
+        model.objects.filter(code__in=codes[kind])
+        .annotate(kind=Value(str(kind), output_field=CharField()))
+        .values_list("kind", "code", "name")
+        .order_by()
+        for kind, model in models.items()
+        if codes[kind]
+    ]
+    if not parts:
+        return {}
+    rows = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    return {(kind, code): name for kind, code, name in rows}
 
 
 def extended_field_list(*, active_only: bool = False) -> QuerySet[ExtendedFieldDefinition]:

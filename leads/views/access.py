@@ -1,0 +1,47 @@
+"""Who may open the staff pages: active staff users; the org settings only for managers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from leads.templatetags.crm import MANAGER_PERMISSIONS, is_manager
+
+View = Callable[..., HttpResponse]
+
+__all__ = ["MANAGER_PERMISSIONS", "is_manager", "manager_required", "staff_required"]
+
+
+def staff_required(view: View) -> View:
+    """Anonymous visitors go to the login page; a signed-in user who is not active staff is
+    refused (403) rather than sent round the login page again."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied("Staff access is required to use the CRM.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def manager_required(view: View) -> View:
+    @wraps(view)
+    @staff_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_manager(request.user):
+            raise PermissionDenied(
+                "Only managers can change the org settings. Ask a manager if a reason, "
+                "sub-status or extended field is missing."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
