@@ -1,0 +1,252 @@
+"""Time the CSV import of leads at scale and measure its peak memory.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench \\
+        .venv/bin/python bench/import_bench.py --rows 100000
+
+Prepares the database (migrations, a catalog, staff users, sub-statuses, reasons, an extended
+field, and customers for about half the rows), writes a CSV file of ``--rows`` leads with a
+realistic mix (customers by userId, by mobile, new customers to register; every type and
+status; about 1% bad rows), then runs ``manage.py import_leads`` on it in a child process and
+reports the wall time, the rows per second and the child's peak resident memory.
+
+Needs an empty-ish database of its own: it adds rows and does not remove them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+PREFIX = "bench"
+SKUS = 500
+BRANDS = 50
+CATEGORIES = 30
+OWNERS = 20
+
+
+def prepare(rows: int, seed: int) -> dict:
+    """Reference rows and existing customers; returns what the file generator needs."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from customers.models import Customer
+    from leads.models import (
+        Brand,
+        Category,
+        ExtendedFieldDefinition,
+        Reason,
+        Sku,
+        Status,
+        SubStatus,
+    )
+    from leads.reference import ensure_reference_data
+
+    call_command("migrate", verbosity=0)
+    ensure_reference_data()
+    User = get_user_model()
+    for n in range(OWNERS):
+        User.objects.get_or_create(
+            username=f"{PREFIX}owner{n}", defaults={"is_staff": True, "is_active": True}
+        )
+    importer, _ = User.objects.get_or_create(
+        username=f"{PREFIX}importer", defaults={"is_staff": True, "is_active": True}
+    )
+    Sku.objects.bulk_create(
+        [Sku(code=f"BSKU{n:04d}", name=f"Bench SKU {n}") for n in range(SKUS)],
+        ignore_conflicts=True,
+    )
+    Brand.objects.bulk_create(
+        [Brand(code=f"BBR{n:03d}", name=f"Bench brand {n}") for n in range(BRANDS)],
+        ignore_conflicts=True,
+    )
+    Category.objects.bulk_create(
+        [Category(code=f"BCAT{n:03d}", name=f"Bench category {n}") for n in range(CATEGORIES)],
+        ignore_conflicts=True,
+    )
+    for status, name in [(Status.ON_HOLD, "YetToDecide"), (Status.OPEN, "Contacted")]:
+        SubStatus.objects.get_or_create(status=status, name=name)
+    reason_ids = list(Reason.objects.values_list("pk", flat=True)[:5])
+    if not reason_ids:
+        reason_ids = [Reason.objects.create(reason=f"Bench reason {n}").pk for n in range(5)]
+    ExtendedFieldDefinition.objects.get_or_create(
+        name="budget", defaults={"data_type": ExtendedFieldDefinition.DataType.INTEGER}
+    )
+
+    # Customers for half the rows; their mobiles are 9170xxxxxxxx, new ones 9171xxxxxxxx.
+    wanted = rows // 2
+    existing = Customer.objects.filter(mobile__startswith="+9170").count()
+    batch = []
+    for n in range(existing, wanted):
+        batch.append(Customer(first_name="Bench", last_name=str(n), mobile=f"+9170{n:08d}"))
+        if len(batch) == 5000:
+            Customer.objects.bulk_create(batch)
+            batch = []
+    Customer.objects.bulk_create(batch)
+    customer_ids = list(
+        Customer.objects.filter(mobile__startswith="+9170")
+        .order_by("pk")
+        .values_list("pk", "mobile")[:wanted]
+    )
+    return {
+        "importer": importer.username,
+        "customers": customer_ids,
+        "reasons": reason_ids,
+        "seed": seed,
+    }
+
+
+def write_file(path: Path, rows: int, context: dict) -> None:
+    """The CSV file, written as a stream."""
+    rng = random.Random(context["seed"])
+    customers = context["customers"]
+    run = int(time.time()) % 100000
+    header = [
+        "type",
+        "leadFor",
+        "userId",
+        "idType",
+        "identifier",
+        "firstName",
+        "lastName",
+        "status",
+        "subStatus",
+        "reasonId",
+        "owner",
+        "orgSourceId",
+        "nextFollowUp",
+        "notes",
+        "ef_budget",
+    ]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for n in range(rows):
+            kind = rng.random()
+            user_id = id_type = identifier = ""
+            if kind < 0.25:
+                user_id = str(customers[n % len(customers)][0])
+            elif kind < 0.5:
+                id_type, identifier = "MOBILE", customers[n % len(customers)][1]
+            else:
+                # A new customer each time (unique per run), registered by the import.
+                id_type, identifier = "MOBILE", f"+9171{(run * 1000003 + n) % 10**8:08d}"
+            type_, lead_for = rng.choice(
+                [
+                    ("SKU", f"BSKU{rng.randrange(SKUS):04d}"),
+                    ("SKU", f"BSKU{rng.randrange(SKUS):04d}"),
+                    ("BRAND", f"BBR{rng.randrange(BRANDS):03d}"),
+                    ("CATEGORY", f"BCAT{rng.randrange(CATEGORIES):03d}"),
+                    ("CUSTOM", f"Custom request {n}"),
+                ]
+            )
+            status, sub, reason = rng.choice(
+                [
+                    ("", "", ""),
+                    ("OPEN", "Contacted", ""),
+                    ("ON_HOLD", "YetToDecide", ""),
+                    ("WON", "", str(rng.choice(context["reasons"]))),
+                    ("LOST", "", str(rng.choice(context["reasons"]))),
+                ]
+            )
+            if rng.random() < 0.01:
+                # A bad row: an unknown SKU, a status outside the five, or an unknown owner.
+                bad = rng.randrange(3)
+                if bad == 0:
+                    type_, lead_for = "SKU", "NO-SUCH-SKU"
+                elif bad == 1:
+                    status, sub = "PENDING", ""
+            owner = f"{PREFIX}owner{rng.randrange(OWNERS)}"
+            if rng.random() < 0.003:
+                owner = "nobody"
+            writer.writerow(
+                [
+                    type_,
+                    lead_for,
+                    user_id,
+                    id_type,
+                    identifier,
+                    "Asha" if kind >= 0.5 else "",
+                    f"Bench {n}" if kind >= 0.5 else "",
+                    status,
+                    sub,
+                    reason,
+                    owner,
+                    rng.choice(["", "-1", "1", "10"]),
+                    f"2030-0{rng.randrange(1, 10)}-1{rng.randrange(10)}T10:00:00+05:30"
+                    if rng.random() < 0.5
+                    else "",
+                    "Asked about sizes, call back\nafter the weekend" if rng.random() < 0.2 else "",
+                    str(rng.randrange(1000, 90000)) if rng.random() < 0.3 else "",
+                ]
+            )
+
+
+def run_import(path: Path, username: str, extra: list[str]) -> tuple[float, int, str]:
+    command = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "import_leads",
+        str(path),
+        "--user",
+        username,
+        "--report",
+        f"{path}.report.csv",
+        *extra,
+    ]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    # ru_maxrss of the children is the largest child's peak, in KiB on Linux.
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"import_leads failed ({result.returncode})")
+    return elapsed, peak_kib, result.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--file", type=Path, default=Path("/tmp/leads-import-bench.csv"))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dry-run", action="store_true", help="Time the dry run instead.")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    context = prepare(args.rows, args.seed)
+    write_file(args.file, args.rows, context)
+    size_mb = args.file.stat().st_size / 1e6
+    print(
+        f"Prepared database and wrote {args.rows:,} rows ({size_mb:.1f} MB) to {args.file} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    from django.db import connection
+
+    vendor = connection.vendor
+    connection.close()
+    extra = ["--dry-run"] if args.dry_run else []
+    elapsed, peak_kib, output = run_import(args.file, context["importer"], extra)
+    print(output)
+    print(
+        f"{vendor}: {args.rows:,} rows {'checked' if args.dry_run else 'imported'} in "
+        f"{elapsed:.1f} s ({args.rows / elapsed:,.0f} rows/s), "
+        f"peak RSS of import_leads {peak_kib / 1024:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

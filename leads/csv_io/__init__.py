@@ -1,0 +1,21 @@
+"""CSV import and export of leads.
+
+``reader`` opens a file as a stream (encoding, delimiter, header), ``mapping`` turns a row into
+``lead_create`` arguments, ``importer`` applies them in batches, ``exporter`` writes leads in
+the same columns, ``jobs`` runs imports in the background for the pages.
+"""
+
+from .columns import COLUMNS
+from .exporter import export_lines
+from .importer import ImportSummary, LeadImporter, RowResult, read_report
+from .reader import CsvFileError
+
+__all__ = [
+    "COLUMNS",
+    "CsvFileError",
+    "ImportSummary",
+    "LeadImporter",
+    "RowResult",
+    "export_lines",
+    "read_report",
+]
