@@ -21,6 +21,9 @@ def customer_list(*, q: str = "") -> QuerySet[Customer]:
         active_lead_count=Count("leads", filter=Q(leads__status__in=list(ACTIVE_STATUSES))),
     ).order_by("-created_on", "-id")
     text = (q or "").strip()
+    if text.startswith("#") and text[1:].isdigit() and len(text) < 19:
+        # "#42" is the customer id and nothing else.
+        return customers.filter(pk=int(text[1:]))
     if text:
         condition = (
             Q(first_name__icontains=text)

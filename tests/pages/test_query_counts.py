@@ -1,0 +1,151 @@
+"""Query budgets: each list page costs the same number of queries at 10 rows and at many."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from leads.models import LeadStatus, OwnerChange, Status
+from tests.factories import (
+    CustomerFactory,
+    ExtendedFieldFactory,
+    FollowUpFactory,
+    LeadFactory,
+    ReasonFactory,
+    SkuFactory,
+    SubStatusFactory,
+    UserFactory,
+)
+
+from .conftest import FRAME_QUERIES
+
+MANY = 60
+
+
+@pytest.fixture
+def catalog(db):
+    return [SkuFactory(code=f"SKU-{n}") for n in range(3)]
+
+
+def make_leads(count, *, owner, customer=None, catalog=(), **extra):
+    """Leads that show everything a row can: a catalog item, a customer, a sub-status."""
+    sub = SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
+    leads = []
+    for n in range(count):
+        leads.append(
+            LeadFactory(
+                owner=owner,
+                customer=customer or CustomerFactory(),
+                type="SKU",
+                lead_for=catalog[n % len(catalog)].code,
+                status=Status.ON_HOLD,
+                sub_status=sub,
+                **extra,
+            )
+        )
+    return leads
+
+
+# frame + owners, sources, sub-statuses, reasons (filter bar and bulk bar), count, page,
+# catalog names
+LEAD_LIST = FRAME_QUERIES + 7
+
+
+@pytest.mark.parametrize("rows", [10, MANY])
+def test_lead_list_budget(staff_client, staff, catalog, django_assert_num_queries, rows):
+    make_leads(rows, owner=staff, catalog=catalog)
+
+    with django_assert_num_queries(LEAD_LIST):
+        response = staff_client.get(reverse("lead-list"), {"per_page": "100"})
+
+    assert len(response.context["leads"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, MANY])
+def test_filtered_lead_list_budget(staff_client, staff, catalog, django_assert_num_queries, rows):
+    make_leads(rows, owner=staff, catalog=catalog)
+
+    # + the filter's checks that the owner and the sub-status exist
+    with django_assert_num_queries(LEAD_LIST + 2):
+        response = staff_client.get(
+            reverse("lead-list"),
+            {"per_page": "100", "owner": staff.username, "substatus": "YetToDecide", "q": "SKU"},
+        )
+
+    assert len(response.context["leads"]) == rows
+
+
+# frame + counts, overdue, today, upcoming, and one catalog-name query per non-empty group
+FOLLOWUPS = FRAME_QUERIES + 4 + 3
+
+
+@pytest.mark.parametrize("rows", [10, 45])
+def test_my_followups_budget(staff_client, staff, catalog, django_assert_num_queries, rows):
+    now = timezone.now()
+    for days in (-3, 0, 3):
+        moment = now.replace(hour=12) + datetime.timedelta(days=days)
+        make_leads(rows // 3, owner=staff, catalog=catalog, next_follow_up=moment)
+
+    with django_assert_num_queries(FOLLOWUPS):
+        response = staff_client.get(reverse("my-followups"))
+
+    assert response.context["total"] == rows // 3 * 3
+
+
+# frame + count, page
+CUSTOMERS = FRAME_QUERIES + 2
+
+
+@pytest.mark.parametrize("rows", [10, MANY])
+def test_customer_list_budget(staff_client, staff, catalog, django_assert_num_queries, rows):
+    make_leads(rows, owner=staff, catalog=catalog)
+
+    with django_assert_num_queries(CUSTOMERS):
+        response = staff_client.get(reverse("customer-list"), {"q": "example"})
+
+    assert len(response.context["customers"]) == min(rows, 25)
+
+
+# frame + customer, count, page, catalog names
+CUSTOMER_PAGE = FRAME_QUERIES + 4
+
+
+@pytest.mark.parametrize("rows", [10, MANY])
+def test_customer_page_budget(staff_client, staff, catalog, django_assert_num_queries, rows):
+    customer = CustomerFactory()
+    make_leads(rows, owner=staff, customer=customer, catalog=catalog)
+
+    with django_assert_num_queries(CUSTOMER_PAGE):
+        response = staff_client.get(reverse("customer-detail", args=[customer.pk]))
+
+    assert len(response.context["leads"]) == min(rows, 20)
+
+
+# frame + lead, follow-ups, status log, catalog name, sub-statuses, reasons, owners,
+# extended-field definitions, owner history
+LEAD_PAGE = FRAME_QUERIES + 9
+
+
+@pytest.mark.parametrize("rows", [10, MANY])
+def test_lead_page_budget(staff_client, staff, catalog, django_assert_num_queries, rows):
+    (lead,) = make_leads(1, owner=staff, catalog=catalog)
+    sub = SubStatusFactory(status=Status.OPEN, name="Contacted")
+    reason = ReasonFactory()
+    others = UserFactory.create_batch(3)
+    ExtendedFieldFactory(name="store")
+    for n in range(rows):
+        FollowUpFactory(lead=lead, followed_up_by=others[n % 3])
+        LeadStatus.objects.create(
+            lead=lead, status=Status.OPEN, sub_status=sub, reason=reason, created_by=others[n % 3]
+        )
+        OwnerChange.objects.create(
+            lead=lead, from_owner=others[n % 3], to_owner=others[(n + 1) % 3], changed_by=staff
+        )
+
+    with django_assert_num_queries(LEAD_PAGE):
+        response = staff_client.get(reverse("lead-detail", args=[lead.pk]))
+
+    assert len(response.context["followups"]) == rows
+    assert len(response.context["status_logs"]) == rows + 1
+    assert len(response.context["owner_history"]) == rows
