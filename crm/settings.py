@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         # The error envelope on every operation, for each status the API layer can answer.
         "crm.api.schema.add_error_responses",
+        "crm.api.schema.allow_empty_query_values",
     ],
 }
 

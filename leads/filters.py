@@ -56,8 +56,14 @@ def _parse_moment(value: str, *, end_of_day: bool) -> datetime.datetime | None:
             moment = None
         if moment is None:
             return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # The database compares in UTC: a moment with no UTC equivalent (year 1 at +14:00,
+        # year 9999 at -14:00) is no valid filter value, not a server error.
+        moment.astimezone(datetime.UTC)
+    except OverflowError:
+        return None
     return moment
 
 

@@ -28,6 +28,7 @@ from .exceptions import raise_coded
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = IdempotencyKey._meta.get_field("key").max_length
 # Response headers a replay repeats.
 KEPT_HEADERS = ("Location",)
 
@@ -44,8 +45,10 @@ def idempotent(request: Request, respond: Callable[[], Response]) -> Response:
     if key is None:
         return respond()
     key = key.strip()
-    if not key or len(key) > 255:
-        raise_coded(ErrorCode.INVALID_FIELD, HEADER, "1 to 255 characters")
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise_coded(
+            ErrorCode.INVALID_FIELD, HEADER, f"1 to {MAX_KEY_LENGTH} characters, not all blank"
+        )
     digest = fingerprint(request)
     now = timezone.now()
     with transaction.atomic():

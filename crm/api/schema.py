@@ -10,10 +10,12 @@ from drf_spectacular.extensions import (
     OpenApiSerializerExtension,
     OpenApiSerializerFieldExtension,
 )
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework.fields import Field
 
 from leads.errors import REGISTRY, ErrorCode, message_for
+
+from .envelope import ErrorEnvelopeSerializer
 
 ERROR_ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
 
@@ -80,6 +82,18 @@ def error_example(code: int, *args: object) -> dict[str, Any]:
     return {"errors": [{"code": int(code), "message": message}], "warnings": []}
 
 
+def error_response(status: int, description: str, *codes: int) -> OpenApiResponse:
+    """A documented error response of one view, with one example per code."""
+    return OpenApiResponse(
+        response=ErrorEnvelopeSerializer,
+        description=description,
+        examples=[
+            OpenApiExample(str(code), value=error_example(code), status_codes=[str(status)])
+            for code in codes
+        ],
+    )
+
+
 def _error_response(status: int, code: int) -> dict[str, Any]:
     return {
         "description": f"Error envelope (for instance {int(code)})",
@@ -110,9 +124,26 @@ def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -
                 extra[400] = ErrorCode.INVALID_FILTER
             if "{" in path:
                 extra[404] = ErrorCode.NOT_FOUND
+            if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
+                extra[422] = ErrorCode.IDEMPOTENCY_KEY_REUSED
             for status, code in extra.items():
                 responses.setdefault(str(status), _error_response(status, code))
             operation["responses"] = dict(sorted(responses.items()))
+    return result
+
+
+def allow_empty_query_values(
+    result: dict[str, Any], generator: Any, **kwargs: Any
+) -> dict[str, Any]:
+    """POSTPROCESSING_HOOK: an optional query parameter sent empty (``?status=&limit=``, as an
+    HTML search form submits its blank fields) counts as not given."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
     return result
 
 

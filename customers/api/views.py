@@ -10,9 +10,11 @@ from rest_framework.response import Response
 
 from crm.api.envelope import object_envelope, object_response
 from crm.api.exceptions import raise_coded
+from crm.api.schema import error_response
 from crm.api.serializers import call_service
 from crm.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
 from customers import selectors, services
+from customers.services import IdType
 from leads.errors import ErrorCode
 from leads.services import parse_id
 
@@ -36,13 +38,23 @@ class CustomerViewSet(ApiViewSet):
                 "idType",
                 str,
                 required=True,
+                enum=IdType.ALL,
                 description="MOBILE, EMAIL or EXTERNAL_ID (any case); 92015 otherwise.",
             ),
             OpenApiParameter(
-                "identifier", str, required=True, description="The mobile, email or external id."
+                "identifier",
+                {"type": "string", "minLength": 1},
+                required=True,
+                description="The mobile, email or external id.",
             ),
         ],
-        responses={200: object_envelope(CustomerSerializer)},
+        responses={
+            200: object_envelope(CustomerSerializer),
+            400: error_response(
+                400, "No identifier, or a wrong idType", ErrorCode.USER_DETAILS_EMPTY, 92015
+            ),
+            404: error_response(404, "No customer has it", ErrorCode.CUSTOMER_NOT_FOUND),
+        },
     )
     def list(self, request: Request) -> Response:
         customer = selectors.customer_find(
@@ -57,7 +69,20 @@ class CustomerViewSet(ApiViewSet):
         description="Answers 200 with the customer and a Location header.",
         request=CustomerRegisterSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: object_envelope(CustomerSerializer)},
+        responses={
+            200: object_envelope(CustomerSerializer),
+            400: error_response(
+                400,
+                "An identifier that is not valid, a wrong JSON type",
+                ErrorCode.CUSTOMER_REGISTRATION_FAILED,
+                ErrorCode.INVALID_FIELD,
+            ),
+            409: error_response(
+                409,
+                "The mobile, email or external id belongs to a customer already",
+                ErrorCode.CUSTOMER_EXISTS,
+            ),
+        },
     )
     def create(self, request: Request) -> Response:
         def respond() -> Response:
@@ -79,7 +104,10 @@ class CustomerViewSet(ApiViewSet):
     @extend_schema(
         summary="One customer",
         parameters=[OpenApiParameter("userId", OpenApiTypes.STR, OpenApiParameter.PATH)],
-        responses={200: object_envelope(CustomerSerializer)},
+        responses={
+            200: object_envelope(CustomerSerializer),
+            404: error_response(404, "No such customer", ErrorCode.CUSTOMER_NOT_FOUND),
+        },
     )
     def retrieve(self, request: Request, userId: str) -> Response:  # noqa: N803
         pk = parse_id(userId)

@@ -335,7 +335,10 @@ class LeadUpdateSerializer(RequestSerializer):
 
 
 class BulkStatusItemSerializer(StatusChangeSerializer):
-    schema_required = ("leadId", "status")
+    """One item of a bulk status change. ``leadId`` and ``status`` are needed, but their
+    absence fails only this item (92010, 92022), like any other problem of it."""
+
+    schema_required = ()
 
     leadId = RawField(  # noqa: N815
         source="lead_id", required=False, allow_null=True, schema={"type": "integer"}

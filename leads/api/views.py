@@ -9,13 +9,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.api.envelope import (
-    ErrorEnvelopeSerializer,
     list_of,
     list_response,
     object_envelope,
@@ -24,7 +23,8 @@ from crm.api.envelope import (
 from crm.api.exceptions import dedupe, detail_items, raise_coded
 from crm.api.pagination import FullListPagination, LimitOffsetPagination
 from crm.api.permissions import HasWritePermission, IsActiveStaff
-from crm.api.schema import error_example, paging_parameters
+from crm.api.schema import error_response as _errors
+from crm.api.schema import paging_parameters
 from crm.api.serializers import call_service, dry_run
 from crm.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
 from leads import selectors, services
@@ -56,18 +56,6 @@ LEAD_ID = OpenApiParameter(
 )
 
 
-def _errors(status: int, description: str, *codes: int) -> OpenApiResponse:
-    """A documented error response with one example per code."""
-    return OpenApiResponse(
-        response=ErrorEnvelopeSerializer,
-        description=description,
-        examples=[
-            OpenApiExample(str(code), value=error_example(code), status_codes=[str(status)])
-            for code in codes
-        ],
-    )
-
-
 LEAD_BODY_ERRORS = _errors(
     400,
     "Every problem of the request, each with its code",
@@ -76,6 +64,9 @@ LEAD_BODY_ERRORS = _errors(
     ErrorCode.USER_NOT_FOUND,
     ErrorCode.INVALID_FIELD,
 )
+
+# The date filters take a date (its whole day) or a date-time; anything else is 90013.
+DATE_OR_TIME = {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
 
 FILTER_PARAMETERS = [
     OpenApiParameter("userId", int, description="Customer id (92008 when none)."),
@@ -89,10 +80,12 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter("leadFor", str, description="Exactly this item."),
     OpenApiParameter("orgSourceId", int, description="Org source id (92014 when none)."),
-    OpenApiParameter("createdOnFrom", str, description="ISO 8601 date or date-time."),
-    OpenApiParameter("createdOnTo", str, description="ISO 8601 date (whole day) or date-time."),
-    OpenApiParameter("nextFollowUpFrom", str, description="ISO 8601 date or date-time."),
-    OpenApiParameter("nextFollowUpTo", str, description="ISO 8601 date or date-time."),
+    OpenApiParameter("createdOnFrom", DATE_OR_TIME, description="ISO 8601 date or date-time."),
+    OpenApiParameter(
+        "createdOnTo", DATE_OR_TIME, description="ISO 8601 date (whole day) or date-time."
+    ),
+    OpenApiParameter("nextFollowUpFrom", DATE_OR_TIME, description="ISO 8601 date or date-time."),
+    OpenApiParameter("nextFollowUpTo", DATE_OR_TIME, description="ISO 8601 date or date-time."),
     OpenApiParameter("q", str, description="Text in leadFor or the customer's name/contact."),
     OpenApiParameter("sortBy", str, enum=list(SORT_FIELDS), description="Default createdOn."),
     OpenApiParameter("sortOrder", str, enum=["ASC", "DESC"], description="Default DESC."),
