@@ -72,6 +72,8 @@ CUSTOM_ITEMS = ["Wedding gift set", "Bulk order for office", "Custom engraving",
 STORES = ["Bandra", "Indiranagar", "Saket", "Koramangala", "Powai", "Salt Lake"]
 SIZES = ["S", "M", "L", "XL"]
 NULL = r"\N"  # COPY's text format
+# Loads from this many leads drop and rebuild the secondary indexes (PostgreSQL).
+REBUILD_INDEXES_FROM = 50_000
 # Leads per batch: bounds memory while keeping each COPY large.
 BATCH = 50_000
 
@@ -347,7 +349,7 @@ class Command(BaseCommand):
         """
         if connection.vendor != "postgresql":
             return []
-        if count < 2 * Lead.objects.count() or count < 50_000:
+        if count < 2 * Lead.objects.count() or count < REBUILD_INDEXES_FROM:
             return []
         tables = [m._meta.db_table for m in (Customer, Lead, FollowUp, LeadStatus)]
         with connection.cursor() as cursor:
@@ -648,10 +650,11 @@ class Command(BaseCommand):
     def _analyze(self) -> None:
         """Fresh planner statistics (and, on PostgreSQL, the visibility map that index-only
         scans need). VACUUM cannot run inside a transaction: this runs after the commit."""
-        tables = [m._meta.db_table for m in (Customer, Lead, FollowUp, LeadStatus)]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                # The whole database: the small tables (users, sub-statuses ...) need
+                # statistics too, or the planner guesses their size.
+                cursor.execute("VACUUM (ANALYZE)")
             else:
                 cursor.execute("ANALYZE")
 
