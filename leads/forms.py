@@ -177,7 +177,12 @@ class ExtendedFieldsMixin:
         ``keep_blank``, else left out."""
         values: dict[str, Any] = {}
         for definition in self.extended_definitions:
-            raw = self.cleaned_data.get(EXTENDED_PREFIX + definition.name, "")
+            name = EXTENDED_PREFIX + definition.name
+            raw = self.cleaned_data.get(name, "")
+            if raw and raw == self.initial.get(name):
+                # Untouched: the stored value stays exactly as it is (a date-time keeps its
+                # offset, a number its type).
+                continue
             if raw in ("", None):
                 if keep_blank:
                     values[definition.name] = None
@@ -312,7 +317,7 @@ FIND_BY_CHOICES = [
 
 class LeadCreateForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
     customer_mode = forms.ChoiceField(
-        label="Customer",
+        label="Who is the lead for?",
         choices=[(CustomerMode.EXISTING, "Existing customer"), (CustomerMode.NEW, "New customer")],
         initial=CustomerMode.EXISTING,
         widget=forms.RadioSelect,
@@ -446,8 +451,17 @@ class LeadSearchForm(forms.Form):
     createdOnTo = date_text_field("Created to")  # noqa: N815
     nextFollowUpFrom = date_text_field("Follow-up from")  # noqa: N815
     nextFollowUpTo = date_text_field("Follow-up to")  # noqa: N815
-    sortBy = forms.CharField(required=False, widget=forms.HiddenInput)  # noqa: N815
-    sortOrder = forms.CharField(required=False, widget=forms.HiddenInput)  # noqa: N815
+    sortBy = choice_text_field(  # noqa: N815
+        "Sort by",
+        [
+            ("createdOn", "Created"),
+            ("lastUpdatedOn", "Last updated"),
+            ("nextFollowUp", "Next follow-up"),
+        ],
+    )
+    sortOrder = choice_text_field(  # noqa: N815
+        "Order", [("DESC", "Latest first"), ("ASC", "Earliest first")]
+    )
     per_page = forms.CharField(required=False, widget=forms.HiddenInput)
 
     ADVANCED = (

@@ -77,7 +77,9 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "sub_status_map": sub_status_map(sub_statuses),
         "now": timezone.now(),
         "filtered": any(
-            value for key, value in request.GET.items() if key not in {"page", "per_page"}
+            value
+            for key, value in request.GET.items()
+            if key not in {"page", "per_page", "sortBy", "sortOrder"}
         ),
     }
     status = 400 if search.errors else 200
@@ -139,7 +141,9 @@ def _summary(form: BulkActionForm, results: list[Any]) -> dict[str, Any]:
             {
                 "lead_id": str(result.lead_id),
                 "ok": result.ok,
-                "label": str(result.lead) if result.lead is not None else f"Lead #{result.lead_id}",
+                "label": f"#{result.lead.pk} · {result.lead.lead_for}"
+                if result.lead is not None
+                else f"Lead #{result.lead_id}",
                 "errors": result.errors,
             }
             for result in results

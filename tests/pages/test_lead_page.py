@@ -257,3 +257,20 @@ def test_closed_lead_page_warns_before_a_status_change(staff_client):
 
     assert "Closed leads keep their status for ever" in text_of(staff_client.get(page(lead)))
     assert Lead.objects.get(pk=lead.pk).status == Status.LOST
+
+
+def test_saving_details_leaves_untouched_extended_values_as_stored(staff_client):
+    ExtendedFieldFactory(name="visit", data_type="DATETIME")
+    ExtendedFieldFactory(name="store", data_type="STRING")
+    stored = {"visit": "2026-01-31T10:30:00+05:30", "store": "Bandra"}
+    lead = LeadFactory(extended_fields=stored)
+    shown = staff_client.get(page(lead)).context["details_form"]
+
+    response = staff_client.post(
+        reverse("lead-update-details", args=[lead.pk]),
+        {"ext__visit": shown["ext__visit"].value(), "ext__store": "Saket"},
+    )
+
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.extended_fields == {"visit": "2026-01-31T10:30:00+05:30", "store": "Saket"}
