@@ -288,13 +288,27 @@ class LeadDetailsForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
     ) -> None:
         kwargs.setdefault("initial", {"next_follow_up": lead.next_follow_up})
         super().__init__(*args, **kwargs)
+        self.stored_next_follow_up = lead.next_follow_up
         self.add_extended_fields(definitions, lead.extended_fields)
+
+    def next_follow_up_change(self) -> Any:
+        """The new next follow-up, or MISSING when the input still shows the stored one (the
+        input has no seconds, so sending it back would move the time)."""
+        value = self.cleaned_data.get("next_follow_up")
+        stored = self.stored_next_follow_up
+        if value == stored or (
+            value is not None
+            and stored is not None
+            and value == stored.replace(second=0, microsecond=0)
+        ):
+            return MISSING
+        return value
 
     def save(self, *, lead_id: int, user: Any) -> Any:
         return services.lead_update(
             lead_id=lead_id,
             updated_by=user,
-            next_follow_up=self.cleaned_data.get("next_follow_up"),
+            next_follow_up=self.next_follow_up_change(),
             extended_fields=self.extended_values(keep_blank=True),
         )
 

@@ -12,15 +12,9 @@ from django.utils.html import format_html
 
 from leads.errors import error_code_of, rendered_message
 from leads.models import Status
+from leads.views.access import is_manager
 
 register = template.Library()
-
-MANAGER_PERMISSIONS = (
-    "leads.add_reason",
-    "leads.add_substatus",
-    "leads.change_orgsettings",
-    "leads.add_extendedfielddefinition",
-)
 
 STATUS_CLASSES = {
     Status.OPEN: "open",
@@ -31,16 +25,7 @@ STATUS_CLASSES = {
 }
 
 
-@register.filter
-def is_manager(user: Any) -> bool:
-    """Managers configure the org: reasons, sub-statuses, auto-registration, extended fields."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perms(MANAGER_PERMISSIONS)
-    )
+register.filter("is_manager", is_manager)
 
 
 @register.simple_tag

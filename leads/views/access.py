@@ -10,11 +10,26 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from leads.templatetags.crm import MANAGER_PERMISSIONS, is_manager
-
 View = Callable[..., HttpResponse]
 
-__all__ = ["MANAGER_PERMISSIONS", "is_manager", "manager_required", "staff_required"]
+# What configuring the org takes; superusers have every permission.
+MANAGER_PERMISSIONS = (
+    "leads.add_reason",
+    "leads.add_substatus",
+    "leads.change_orgsettings",
+    "leads.add_extendedfielddefinition",
+)
+
+
+def is_manager(user: Any) -> bool:
+    """Managers configure the org: reasons, sub-statuses, auto-registration, extended fields."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perms(MANAGER_PERMISSIONS)
+    )
 
 
 def staff_required(view: View) -> View:

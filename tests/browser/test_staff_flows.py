@@ -253,3 +253,20 @@ def test_customer_search_and_registration(page, staff):
     page.wait_for_selector(".flash-success")
     assert page.locator("h1").inner_text() == "Omar"
     assert Customer.objects.filter(mobile="+919811100099").exists()
+
+
+def test_add_a_lead_for_a_customer_found_as_you_type(page, staff):
+    customer = CustomerFactory(first_name="Zara", last_name="Iyer", mobile="+919800000123")
+    log_in(page, "associate")
+    page.goto("/leads/new/")
+
+    page.fill("#id_identifier", "Zara")
+    page.click(".lookup-item >> text=Zara Iyer")
+    assert page.input_value("#id_find_by") == "USER_ID"
+    assert page.input_value("#id_identifier") == str(customer.pk)
+    page.select_option("#id_type", "CUSTOM")
+    page.fill("#id_lead_for", "Festive hamper")
+    page.click("form[data-create-form] button[type=submit]")
+
+    page.wait_for_selector(".flash-success")
+    assert Lead.objects.get().customer_id == customer.pk

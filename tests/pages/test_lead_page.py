@@ -274,3 +274,17 @@ def test_saving_details_leaves_untouched_extended_values_as_stored(staff_client)
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.extended_fields == {"visit": "2026-01-31T10:30:00+05:30", "store": "Saket"}
+
+
+def test_saving_details_keeps_the_stored_next_follow_up_to_the_second(staff_client):
+    stored = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2, seconds=17)
+    lead = LeadFactory(next_follow_up=stored)
+    shown = staff_client.get(page(lead)).context["details_form"]["next_follow_up"].value()
+
+    staff_client.post(
+        reverse("lead-update-details", args=[lead.pk]),
+        {"next_follow_up": shown.strftime("%Y-%m-%dT%H:%M")},
+    )
+
+    lead.refresh_from_db()
+    assert lead.next_follow_up == stored
