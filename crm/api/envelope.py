@@ -59,7 +59,7 @@ def list_response(data: list[Any], *, warnings: Sequence[dict[str, Any]] = ()) -
 def object_envelope(serializer_class: type[serializers.Serializer]) -> type:
     """Schema of one ``serializer_class`` object with the envelope's ``warnings``."""
     base = serializer_class.__name__.removesuffix("Serializer")
-    return type(
+    envelope = type(
         f"{base}ResponseSerializer",
         (serializer_class,),
         {
@@ -68,6 +68,8 @@ def object_envelope(serializer_class: type[serializers.Serializer]) -> type:
             "warnings": MessageSerializer(many=True, read_only=True),
         },
     )
+    # One object even when the action is called "list" (the customer lookup).
+    return extend_schema_serializer(many=False)(envelope)
 
 
 @cache

@@ -30,6 +30,8 @@ class CustomerViewSet(ApiViewSet):
     lookup_url_kwarg = "userId"
     lookup_value_regex = "[^/]+"
     request_serializers = {"create": CustomerRegisterSerializer}
+    # GET /v2/customers looks one customer up: it answers an object, not a page.
+    pagination_class = None
 
     @extend_schema(
         summary="Look a customer up by identifier",

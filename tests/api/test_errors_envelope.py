@@ -1,5 +1,7 @@
 """Every failure is the JSON envelope with a stable code: never an HTML page or a traceback."""
 
+import json
+
 import pytest
 from django.test import override_settings
 
@@ -113,7 +115,7 @@ def test_a_method_the_endpoint_lacks_is_405_with_allow(api, customer, staff):
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
 def test_a_body_past_the_upload_limit_is_413(api, customer):
-    body = '{"userId": %d, "type": "CUSTOM", "leadFor": "%s"}' % (customer.pk, "x" * 2000)
+    body = json.dumps({"userId": customer.pk, "type": "CUSTOM", "leadFor": "x" * 2000})
 
     response = api.post("/v2/leads", body, content_type="application/json")
 
