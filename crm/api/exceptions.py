@@ -8,6 +8,7 @@ a serializer, the parser, authentication, throttling, routing or a bug), is answ
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -160,7 +161,8 @@ def _classify(
     if isinstance(exc, exceptions.ParseError):
         return [coded(ErrorCode.MALFORMED_JSON, str(exc.detail))], 400, headers
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait or 1) if exc.wait is not None else 1
+        # Whole seconds, rounded up: "retry in 0 seconds" would invite an immediate retry.
+        wait = max(1, math.ceil(exc.wait or 0))
         headers["Retry-After"] = str(wait)
         return [coded(ErrorCode.THROTTLED, wait)], 429, headers
     if isinstance(exc, exceptions.NotAcceptable):
