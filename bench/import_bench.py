@@ -111,26 +111,12 @@ def prepare(rows: int, seed: int) -> dict:
 
 def write_file(path: Path, rows: int, context: dict) -> None:
     """The CSV file, written as a stream."""
+    from leads.csv_io import COLUMNS
+
     rng = random.Random(context["seed"])
     customers = context["customers"]
     run = int(time.time()) % 100000
-    header = [
-        "type",
-        "leadFor",
-        "userId",
-        "idType",
-        "identifier",
-        "firstName",
-        "lastName",
-        "status",
-        "subStatus",
-        "reasonId",
-        "owner",
-        "orgSourceId",
-        "nextFollowUp",
-        "notes",
-        "ef_budget",
-    ]
+    header = [*COLUMNS, "ef_budget"]
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)

@@ -102,8 +102,9 @@ class ImportStartForm(forms.Form):
 @import_manager_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         path = store_upload(upload)
         job = job_create(
@@ -133,7 +134,8 @@ def import_job_page(request: HttpRequest, job_id: int) -> HttpResponse:
         and Path(job.file_path).is_file()
     )
     start_form = ImportStartForm(
-        request.POST or None, unknown_columns=bool(preview.get("headerIgnorable"))
+        request.POST if request.method == "POST" else None,
+        unknown_columns=bool(preview.get("headerIgnorable")),
     )
     if request.method == "POST":
         if not can_import:

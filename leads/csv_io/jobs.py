@@ -110,6 +110,7 @@ def job_run(job_id: int, progress_line: Any = None) -> ImportJob:
         return job
     job.state = ImportJob.State.RUNNING
     job.save(update_fields=["state"])
+    imports_dir().mkdir(parents=True, exist_ok=True)
     progress = progress_path(job)
 
     def on_progress(processed: int, total: int) -> None:

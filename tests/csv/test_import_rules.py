@@ -14,31 +14,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from customers.models import Customer
+from leads.csv_io import COLUMNS
 from leads.errors import ErrorCode, error_items
 from leads.models import Lead, LeadStatus, OrgSettings
 from leads.services import lead_create
 
 from .conftest import codes_of, messages_of
 
-HEADER = [
-    "type",
-    "leadFor",
-    "userId",
-    "idType",
-    "identifier",
-    "firstName",
-    "lastName",
-    "status",
-    "subStatus",
-    "reasonId",
-    "owner",
-    "orgSourceId",
-    "nextFollowUp",
-    "notes",
-    "ef_budget",
-    "ef_size",
-    "ef_gift",
-]
+HEADER = [*COLUMNS, "ef_budget", "ef_size", "ef_gift"]
 SERVICE_NAMES = {
     "type": "type",
     "userId": "user_id",

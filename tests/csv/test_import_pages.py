@@ -1,0 +1,226 @@
+"""The import pages: a manager uploads a file, reads the dry run's result, imports, and
+downloads the report; associates are refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from leads.models import ImportJob, Lead
+
+from .conftest import csv_text
+
+
+def upload(client: Client, content: bytes | str, name: str = "leads.csv"):
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    return client.post(
+        reverse("lead-import"), {"file": SimpleUploadedFile(name, content, "text/csv")}
+    )
+
+
+@pytest.fixture
+def manager_client(manager) -> Client:
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def associate_client(staff) -> Client:
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+def sample(org) -> str:
+    return csv_text(
+        [
+            ["type", "leadFor", "userId", "status"],
+            ["CUSTOM", "Desk", str(org.customer.pk), ""],
+            ["SKU", "NOPE", str(org.customer.pk), ""],
+            ["CUSTOM", "Chair", str(org.customer.pk), "ON_HOLD"],
+        ]
+    )
+
+
+def test_manager_checks_a_file_then_imports_it_and_downloads_the_report(org, manager_client):
+    page = manager_client.get(reverse("lead-import"))
+    assert page.status_code == 200
+    assert b'type="file"' in page.content
+
+    response = upload(manager_client, sample(org))
+
+    dry_run = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("lead-import-job", args=[dry_run.pk])
+    assert (dry_run.dry_run, dry_run.state) == (True, ImportJob.State.DONE)
+    assert (dry_run.total_rows, dry_run.ok_rows, dry_run.failed_rows) == (3, 2, 1)
+    assert not Lead.objects.exists()
+    result = manager_client.get(response["Location"])
+    text = result.content.decode()
+    assert "Would be imported" in text
+    assert "92016" in text and "Invalid SKU NOPE" in text
+    assert "Import 2 rows" in text
+    status = manager_client.get(reverse("lead-import-status", args=[dry_run.pk])).json()
+    assert status == {
+        "id": dry_run.pk,
+        "state": "DONE",
+        "dryRun": True,
+        "allOrNothing": False,
+        "processedRows": 3,
+        "totalRows": 3,
+        "okRows": 2,
+        "failedRows": 1,
+        "skippedRows": 0,
+        "finished": True,
+        "error": None,
+    }
+
+    started = manager_client.post(response["Location"], {"all_or_nothing": ""})
+
+    imported = ImportJob.objects.exclude(pk=dry_run.pk).get()
+    assert started.status_code == 302
+    assert started["Location"] == reverse("lead-import-job", args=[imported.pk])
+    assert (imported.dry_run, imported.state, imported.ok_rows) == (
+        False,
+        ImportJob.State.DONE,
+        2,
+    )
+    assert sorted(Lead.objects.values_list("lead_for", flat=True)) == ["Chair", "Desk"]
+    assert "See the leads" in manager_client.get(started["Location"]).content.decode()
+
+    report = manager_client.get(reverse("lead-import-report", args=[imported.pk]))
+    assert report.status_code == 200
+    assert report["Content-Disposition"] == 'attachment; filename="leads-import-report.csv"'
+    lines = list(csv.DictReader(io.StringIO(b"".join(report.streaming_content).decode())))
+    assert [(line["row"], line["status"], line["codes"]) for line in lines] == [
+        ("2", "ok", ""),
+        ("3", "error", "92016"),
+        ("4", "ok", ""),
+    ]
+    assert {int(line["leadId"]) for line in lines if line["leadId"]} == set(
+        Lead.objects.values_list("pk", flat=True)
+    )
+
+
+def test_all_or_nothing_chosen_on_the_page_imports_nothing_when_a_row_fails(org, manager_client):
+    dry_run_url = upload(manager_client, sample(org))["Location"]
+
+    started = manager_client.post(dry_run_url, {"all_or_nothing": "on"})
+
+    job = ImportJob.objects.get(dry_run=False)
+    assert job.all_or_nothing
+    assert (job.ok_rows, job.skipped_rows, job.failed_rows) == (0, 2, 1)
+    assert not Lead.objects.exists()
+    text = manager_client.get(started["Location"]).content.decode()
+    assert "no row was imported (all or nothing)" in text
+
+
+def test_unknown_columns_must_be_left_out_knowingly(org, manager_client):
+    content = csv_text(
+        [["type", "leadFor", "userId", "Comments"], ["CUSTOM", "Desk", str(org.customer.pk), "x"]]
+    )
+    dry_run_url = upload(manager_client, content)["Location"]
+    page = manager_client.get(dry_run_url).content.decode()
+    assert "90021" in page and "Unknown column Comments" in page
+
+    refused = manager_client.post(dry_run_url, {})
+
+    assert refused.status_code == 400
+    assert "leave those columns out" in refused.content.decode()
+    assert ImportJob.objects.filter(dry_run=False).count() == 0
+
+    manager_client.post(dry_run_url, {"ignore_unknown_columns": "on"})
+
+    job = ImportJob.objects.get(dry_run=False)
+    assert (job.ignore_unknown_columns, job.state, job.ok_rows) == (True, "DONE", 1)
+    assert Lead.objects.get().lead_for == "Desk"
+
+
+def test_a_file_that_is_not_csv_fails_with_90020_on_its_page(org, manager_client):
+    response = upload(manager_client, b"PK\x03\x04\x14\x00" + b"\x00" * 64, name="leads.xlsx")
+
+    job = ImportJob.objects.get()
+    assert (job.state, job.error_code) == (ImportJob.State.FAILED, 90020)
+    text = manager_client.get(response["Location"]).content.decode()
+    assert "90020" in text
+    assert "The file is not a CSV file: it is a ZIP archive (an Excel workbook?)" in text
+    assert "2. Import" not in text  # no import form
+    assert manager_client.post(response["Location"], {}).status_code == 403
+
+
+def test_upload_without_a_file_is_refused_on_the_form(org, manager_client):
+    response = manager_client.post(reverse("lead-import"), {})
+
+    assert response.status_code == 400
+    assert "Choose a CSV file to upload." in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_associates_cannot_import(org, associate_client, manager_client):
+    job_url = upload(manager_client, sample(org))["Location"]
+    job = ImportJob.objects.get()
+    urls = [
+        reverse("lead-import"),
+        job_url,
+        reverse("lead-import-status", args=[job.pk]),
+        reverse("lead-import-report", args=[job.pk]),
+    ]
+
+    assert [associate_client.get(url).status_code for url in urls] == [403] * 4
+    assert upload(associate_client, sample(org)).status_code == 403
+    assert associate_client.post(job_url, {}).status_code == 403
+    assert ImportJob.objects.count() == 1
+    assert not Lead.objects.exists()
+
+
+def test_visitors_are_sent_to_the_login_page(org):
+    response = Client().get(reverse("lead-import"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_page_starts_the_import_in_a_detached_process_and_answers_at_once(
+    org, manager_client, settings, monkeypatch
+):
+    """A long import does not hold the request: the page starts
+    ``manage.py import_leads --job <id>`` and shows the waiting job, which it then polls."""
+    settings.LEADS_IMPORT_IN_BACKGROUND = True
+    started = []
+
+    class FakeProcess:
+        def __init__(self, args, **kwargs):
+            started.append((args, kwargs))
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakeProcess)
+
+    response = upload(manager_client, sample(org))
+
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.PENDING
+    ((args, kwargs),) = started
+    assert args == [
+        sys.executable,
+        str(settings.BASE_DIR / "manage.py"),
+        "import_leads",
+        "--job",
+        str(job.pk),
+    ]
+    assert kwargs["start_new_session"] is True
+    page = manager_client.get(response["Location"]).content.decode()
+    assert "<progress" in page
+    assert 'http-equiv="refresh"' in page  # followed without JavaScript too
+    assert reverse("lead-import-status", args=[job.pk]) in page
+    assert manager_client.get(reverse("lead-import-report", args=[job.pk])).status_code == 404
