@@ -7,8 +7,9 @@ about to register, that customer), ``resolve_sub_status``, ``resolve_staff_user`
 come from: the batch fetches customers, owners, reasons, sub-statuses, the catalog and the
 extended-field definitions in a few queries, hands instances to the resolvers (which check an
 instance as they check what they look up) and answers ``Lead.lookups`` from memory. Valid rows
-are then inserted together with ``bulk_create``. Each refused row's codes and messages are
-therefore the API's (tests/csv/test_import_rules.py holds them against ``lead_create``).
+are then inserted together (``bulk_create``, or ``COPY`` on PostgreSQL). Each refused row's
+codes and messages are therefore the API's (tests/csv/test_import_rules.py holds them against
+``lead_create`` and POST /v2/leads).
 
 Rows are applied in file order: a row sees the customers registered and the active leads
 created by the rows before it.
@@ -61,6 +62,7 @@ from ..services import (
     resolve_staff_user,
     resolve_sub_status,
 )
+from .inserts import insert_all
 from .mapping import MappedRow, map_record
 from .reader import CsvSource, Header, Problem, Record
 
@@ -490,9 +492,9 @@ class _Batch:
         )
         try:
             with transaction.atomic():
-                Customer.objects.bulk_create(new_customers)
-                Lead.objects.bulk_create([p.lead for p in pending])
-                LeadStatus.objects.bulk_create([p.status_row for p in pending])
+                insert_all(new_customers)
+                insert_all([p.lead for p in pending])
+                insert_all([p.status_row for p in pending])
         except IntegrityError:
             # Another writer took an identifier meanwhile: the service sorts these rows out.
             logger.info("Batch insert conflicted; importing %d rows one by one", len(pending))

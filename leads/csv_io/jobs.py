@@ -11,6 +11,7 @@ until it ends.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import os
@@ -100,6 +101,7 @@ def preview_path(job: ImportJob) -> Path:
 
 
 PREVIEW_ROWS = 200
+STALLED_AFTER = datetime.timedelta(minutes=5)
 
 
 def job_run(job_id: int, progress_line: Any = None) -> ImportJob:
@@ -196,9 +198,12 @@ def _finish(job: ImportJob, state: str, error_code: int | None = None, error: st
 def job_progress(job: ImportJob) -> dict[str, Any]:
     """What the page shows while it polls."""
     processed, total = job.processed_rows, job.total_rows
-    if job.state == ImportJob.State.RUNNING:
+    stalled = False
+    if job.state in (ImportJob.State.PENDING, ImportJob.State.RUNNING):
         data = _read_json(progress_path(job))
         processed, total = data.get("processed", 0), data.get("total", 0)
+        # A batch takes seconds: a job silent for minutes has lost its process.
+        stalled = timezone.now() - _last_sign_of_life(job) > STALLED_AFTER
     return {
         "id": job.pk,
         "state": job.state,
@@ -210,8 +215,17 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
         "failedRows": job.failed_rows,
         "skippedRows": job.skipped_rows,
         "finished": job.state in (ImportJob.State.DONE, ImportJob.State.FAILED),
+        "stalled": stalled,
         "error": {"code": job.error_code, "message": job.error} if job.error_code else None,
     }
+
+
+def _last_sign_of_life(job: ImportJob) -> datetime.datetime:
+    try:
+        touched = progress_path(job).stat().st_mtime
+    except OSError:
+        return job.created_on
+    return max(job.created_on, datetime.datetime.fromtimestamp(touched, tz=datetime.UTC))
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

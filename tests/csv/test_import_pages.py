@@ -7,11 +7,13 @@ import csv
 import io
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from leads.models import ImportJob, Lead
 
@@ -81,6 +83,7 @@ def test_manager_checks_a_file_then_imports_it_and_downloads_the_report(org, man
         "failedRows": 1,
         "skippedRows": 0,
         "finished": True,
+        "stalled": False,
         "error": None,
     }
 
@@ -224,3 +227,20 @@ def test_the_page_starts_the_import_in_a_detached_process_and_answers_at_once(
     assert 'http-equiv="refresh"' in page  # followed without JavaScript too
     assert reverse("lead-import-status", args=[job.pk]) in page
     assert manager_client.get(reverse("lead-import-report", args=[job.pk])).status_code == 404
+
+
+def test_a_job_whose_process_is_gone_is_shown_as_stopped(org, manager, manager_client, tmp_path):
+    job = ImportJob.objects.create(
+        created_by=manager,
+        file_name="leads.csv",
+        file_path=str(tmp_path / "gone.csv"),
+        state=ImportJob.State.RUNNING,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(created_on=timezone.now() - timedelta(minutes=10))
+
+    status = manager_client.get(reverse("lead-import-status", args=[job.pk])).json()
+    page = manager_client.get(reverse("lead-import-job", args=[job.pk])).content.decode()
+
+    assert (status["state"], status["finished"], status["stalled"]) == ("RUNNING", False, True)
+    assert "seems to have stopped" in page
+    assert 'http-equiv="refresh"' not in page
