@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from leads.errors import ErrorCode, message_for
 from leads.selectors import lead_base_queryset
 from leads.views.access import staff_required
 from leads.views.helpers import with_item_names
@@ -33,7 +34,9 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_get(customer_id=customer_id)
     if customer is None:
-        raise Http404("Customer not found")
+        raise Http404(
+            f"{ErrorCode.CUSTOMER_NOT_FOUND} · {message_for(ErrorCode.CUSTOMER_NOT_FOUND)}"
+        )
     leads = lead_base_queryset().filter(customer=customer).order_by("-created_on", "-id")
     paginator = Paginator(leads, LEADS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from leads.errors import error_items
 from leads.forms import (
     AssignOwnerForm,
     FollowUpForm,
@@ -39,8 +40,10 @@ FORM_NAMES = ("status_form", "followup_form", "owner_form", "details_form")
 def _load(lead_id: int) -> Lead:
     try:
         return lead_get(lead_id=lead_id)
-    except ValidationError:
-        raise Http404("Lead not found") from None
+    except ValidationError as exc:
+        # The 404 page shows the same coded text as the API: "92001 · Lead not found".
+        (item,) = error_items(exc)
+        raise Http404(f"{item['code']} · {item['message']}") from None
 
 
 def render_lead_page(

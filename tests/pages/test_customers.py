@@ -57,7 +57,10 @@ def test_customer_page_lists_their_leads_and_links_to_add_one(staff_client):
 
 
 def test_missing_customer_is_a_404(staff_client):
-    assert staff_client.get(reverse("customer-detail", args=[98765])).status_code == 404
+    response = staff_client.get(reverse("customer-detail", args=[98765]))
+
+    assert response.status_code == 404
+    assert "90014 · Customer not found" in text_of(response)
 
 
 def test_registering_a_customer_normalises_and_opens_their_page(staff_client):

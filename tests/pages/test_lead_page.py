@@ -46,7 +46,7 @@ def test_missing_lead_is_a_404_page(staff_client):
     response = staff_client.get(reverse("lead-detail", args=[424242]))
 
     assert response.status_code == 404
-    assert "Nothing here" in text_of(response)
+    assert "92001 · Lead not found" in text_of(response)
 
 
 def test_status_change_with_reason_and_sub_status_appends_to_the_timeline(staff_client, staff):
