@@ -58,7 +58,10 @@ def render_lead_page(
     active_definitions = [d for d in definitions if d.is_active]
     forms = {
         "status_form": StatusChangeForm(sub_statuses=sub_statuses, reasons=reasons),
-        "followup_form": FollowUpForm(),
+        # Most follow-ups are recorded right after the call: now is the likely answer.
+        "followup_form": FollowUpForm(
+            initial={"followed_up_on": timezone.localtime().replace(second=0, microsecond=0)}
+        ),
         "owner_form": AssignOwnerForm(
             owners=owners, initial={"owner": lead.owner.get_username() if lead.owner else ""}
         ),
