@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from leads.errors import ErrorCode, ErrorCollector, coded_error
+from leads.selectors import count_rows, page_rows
 
 
 def list_envelope(
@@ -66,13 +67,13 @@ class LimitOffsetPagination(BasePagination):
         if not hasattr(self, "limit"):
             self.read_params(request)
         if isinstance(queryset, QuerySet):
-            self.total = queryset.count()
+            self.total = count_rows(queryset)
             # An offset past the end needs no second query.
             if self.offset >= self.total or self.limit == 0:
                 return []
         else:
             self.total = len(queryset)
-        return list(queryset[self.offset : self.offset + self.limit])
+        return page_rows(queryset, offset=self.offset, limit=self.limit)
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response(list_envelope(data, limit=self.limit, offset=self.offset, total=self.total))
