@@ -485,17 +485,27 @@ def probe(env: dict[str, str], endpoints_: list[Endpoint], data: dict[str, Any])
     return {row["name"]: row for row in json.loads(result.stdout)}
 
 
-def bench_size(label: str, count: int, args: argparse.Namespace, wrk: str | None) -> dict:
+def size_database(label: str, count: int, args: argparse.Namespace) -> tuple[str, dict]:
+    """The size's database (made and filled when missing) and the environment to reach it."""
     db_name = f"{args.db_prefix}_{label}"
     env = django_env(pg_url(args.postgres, db_name), args)
     if not args.skip_generate:
         ensure_database(args.postgres, db_name, count, env, args.regenerate)
-    prepared = subprocess.run(
-        [PYTHON, "-m", "bench.prepare"], cwd=ROOT, env=env, capture_output=True, text=True
+    return db_name, env
+
+
+def run_module(module: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [PYTHON, "-m", module], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
-    if prepared.returncode:
-        raise SystemExit(f"bench.prepare failed:\n{prepared.stderr[-3000:]}")
-    data = json.loads(prepared.stdout)
+    if result.returncode:
+        raise SystemExit(f"{module} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def bench_size(label: str, count: int, args: argparse.Namespace, wrk: str | None) -> dict:
+    db_name, env = size_database(label, count, args)
+    data = json.loads(run_module("bench.prepare", env))
     every = endpoints(data)
     wanted = {e.name for e in every if not args.only or any(o in e.name for o in args.only)}
     # A floor is measured whenever a read compared with it is.
@@ -537,6 +547,15 @@ def bench_size(label: str, count: int, args: argparse.Namespace, wrk: str | None
         rows[e.name] = row
     log(f"  peak RSS per worker: {', '.join(f'{m:.0f} MB' for m in rss)}")
     return {"leads": data["leads"], "database": db_name, "endpoints": rows, "peak_rss_mb": rss}
+
+
+def explain_size(label: str, count: int, args: argparse.Namespace) -> None:
+    _, env = size_database(label, count, args)
+    output = run_module("bench.explain", env)
+    path = RESULTS / f"explain-{label}.md"
+    path.write_text(output)
+    log(f"\n== EXPLAIN ANALYZE at {label} (full plans in bench/results/{path.name})")
+    log(output.split("\n## Full plans")[0])
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -642,6 +661,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--python-client", action="store_true", help="Do not use wrk.")
     parser.add_argument("--tag", default="", help="A name for the result files.")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="Only EXPLAIN ANALYZE the list filters, sorts and dashboard (no load).",
+    )
     return parser.parse_args(argv)
 
 
@@ -674,7 +698,12 @@ def main() -> None:
         "sizes": {},
     }
     for label in args.sizes.split(","):
+        if args.explain:
+            explain_size(label, SIZES[label], args)
+            continue
         report["sizes"][label] = bench_size(label, SIZES[label], args, wrk)
+    if args.explain:
+        return
     report["load_after"] = loadavg()
     stamp = started.strftime("%Y%m%d-%H%M%S") + (f"-{args.tag}" if args.tag else "")
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
