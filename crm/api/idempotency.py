@@ -52,7 +52,9 @@ def idempotent(request: Request, respond: Callable[[], Response]) -> Response:
     digest = fingerprint(request)
     now = timezone.now()
     with transaction.atomic():
-        IdempotencyKey.objects.filter(user=request.user, key=key, expires_on__lte=now).delete()
+        # The user's expired keys go (this one included, so that it can be used afresh): one
+        # indexed delete keeps the table to the keys still in force.
+        IdempotencyKey.objects.filter(user=request.user, expires_on__lte=now).delete()
         try:
             with transaction.atomic():
                 record = IdempotencyKey.objects.create(

@@ -76,6 +76,18 @@ def test_an_expired_key_can_be_used_again(api, customer):
     assert IdempotencyKey.objects.get().expires_on > timezone.now()
 
 
+def test_expired_keys_of_the_user_are_purged_on_their_next_keyed_write(api, customer):
+    _add(api, customer, "a")
+    _add(api, customer, "b", lead_for="Table")
+    IdempotencyKey.objects.filter(key="a").update(
+        expires_on=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    _add(api, customer, "c", lead_for="Chair")
+
+    assert sorted(IdempotencyKey.objects.values_list("key", flat=True)) == ["b", "c"]
+
+
 def test_the_key_expires_after_the_configured_time(api, customer, settings):
     settings.LEADS_IDEMPOTENCY_TTL_HOURS = 2
     _add(api, customer, "ttl")
