@@ -82,9 +82,7 @@ def test_adding_a_lead_has_a_fixed_budget(
     assert response.status_code == 200
 
 
-def test_a_status_change_has_a_fixed_budget(
-    api_forced, customer, staff, django_assert_num_queries
-):
+def test_a_status_change_has_a_fixed_budget(api_forced, customer, staff, django_assert_num_queries):
     lead = LeadFactory(customer=customer, owner=staff)
     reason = ReasonFactory()
 
