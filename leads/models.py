@@ -511,7 +511,8 @@ class Lead(models.Model):
         item_changed = adding or (
             self.type != self.loaded_value("type") or self.lead_for != self.loaded_value("lead_for")
         )
-        if self.lead_for and item_changed:
+        # An unknown type (already 92009) names no catalog; it may not even be hashable ({}).
+        if self.lead_for and item_changed and self.type in LeadType.values:
             self._check_catalog(errors)
 
         self._check_extended_fields(errors)

@@ -551,6 +551,11 @@ def reasons_create(*, reasons: Sequence[Any]) -> list[Reason]:
 @transaction.atomic
 def substatus_create(*, status: Any, name: Any) -> SubStatus:
     """Define a sub-status for one status (92021 when it exists already)."""
+    if name is not None and not isinstance(name, str):
+        # Text only: a number or an object would otherwise be stored as its repr ("{}").
+        raise ValidationError(
+            {"name": [coded_error(ErrorCode.INVALID_FIELD, "subStatus", "expected text")]}
+        )
     sub = SubStatus(status=status, name=name if isinstance(name, str) else _text(name))
     if name is None:
         sub.name = ""

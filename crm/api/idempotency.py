@@ -49,6 +49,9 @@ def idempotent(request: Request, respond: Callable[[], Response]) -> Response:
         raise_coded(
             ErrorCode.INVALID_FIELD, HEADER, f"1 to {MAX_KEY_LENGTH} characters, not all blank"
         )
+    if "\x00" in key:
+        # PostgreSQL stores no NUL in text.
+        raise_coded(ErrorCode.INVALID_FIELD, HEADER, "text cannot contain NUL (U+0000)")
     digest = fingerprint(request)
     now = timezone.now()
     with transaction.atomic():

@@ -222,7 +222,8 @@ def parse_problems(
     says about the parts that did parse (asked in a transaction that is rolled back)."""
     items = detail_items(serializer.errors)
     parsed = getattr(serializer, "parsed", None)
-    if isinstance(parsed, dict | list):
+    # A list body where an object belongs (or the reverse) has nothing for the service to judge.
+    if isinstance(parsed, list if getattr(serializer, "many", False) else dict):
         failed = [path for path, _ in iter_detail(serializer.errors)]
         try:
             dry_run(lambda: service(parsed))
