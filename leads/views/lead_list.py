@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from leads.filters import filtered_leads
 from leads.forms import PAGE_SIZES, BulkActionForm, LeadSearchForm, sub_status_map
 from leads.models import Lead
 from leads.selectors import (
+    ListPaginator,
     assignable_owners,
     lead_base_queryset,
     org_source_list,
@@ -58,7 +58,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         search.add_filter_errors(exc)
         leads = Lead.objects.none()
-    paginator = Paginator(leads, page_size(request))
+    paginator = ListPaginator(leads, page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     bulk_result = request.session.pop(BULK_RESULT_KEY, None)
     bulk_form = BulkActionForm(

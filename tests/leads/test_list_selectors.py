@@ -143,3 +143,36 @@ def test_dashboard_for_one_owner_counts_only_their_leads(db):
     assert stats["total"] == 2
     assert stats["by_status"][Status.WON] == 2
     assert sum(row["n"] for row in stats["by_source"]) == 2
+
+
+def test_a_large_dashboard_is_reused_a_small_one_counted_again(db, settings, monkeypatch):
+    settings.LEADS_COUNT_CACHE_SECONDS = 60
+    monkeypatch.setattr(selectors, "COUNT_CACHE_FROM", 3)
+    LeadFactory.create_batch(2, status=Status.WON)
+    assert selectors.dashboard_stats()["total"] == 2
+    LeadFactory(status=Status.WON)
+    assert selectors.dashboard_stats()["total"] == 3  # small: counted again
+    LeadFactory(status=Status.LOST)
+    # Large: the counts of a few seconds ago.
+    assert selectors.dashboard_stats()["by_status"][Status.LOST] == 0
+    settings.LEADS_COUNT_CACHE_SECONDS = 0
+    assert selectors.dashboard_stats()["by_status"][Status.LOST] == 1
+
+
+def test_list_paginator_pages_like_djangos(db, monkeypatch):
+    from django.core.paginator import Paginator
+
+    monkeypatch.setattr(selectors, "DEEP_OFFSET_FROM", 2)
+    LeadFactory.create_batch(7)
+    leads = selectors.lead_base_queryset().order_by("-created_on", "-id")
+    ours, django = selectors.ListPaginator(leads, 3), Paginator(leads, 3)
+    assert ours.count == django.count == 7
+    for number in (1, 2, 3):
+        assert list(ours.page(number)) == list(django.page(number))
+    orphans = selectors.ListPaginator(leads, 3, orphans=1)
+    assert len(orphans.page(2)) == 4
+
+
+def test_an_empty_queryset_counts_zero_without_a_query(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert selectors.count_rows(selectors.lead_base_queryset().none()) == 0
