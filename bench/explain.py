@@ -59,7 +59,9 @@ def summary(plan: list[str]) -> str:
             kind = match.group(1) + (match.group(2) or "")
             index = f" `{match.group(4)}`" if match.group(4) else ""
             scans.append(f"{kind}{index} ({rows.group(1) if rows else '?'} rows)")
-    times = [line.split(": ")[1] for line in plan if line.startswith(("Planning", "Execution"))]
+    times = [
+        line.split(": ")[1] for line in plan if line.startswith(("Planning Time", "Execution Time"))
+    ]
     return "; ".join(scans) + (f" — plan {times[0]}, run {times[1]}" if len(times) == 2 else "")
 
 

@@ -98,6 +98,8 @@ def django_env(database_url: str, args: argparse.Namespace) -> dict[str, str]:
         env["CONN_MAX_AGE"] = str(args.conn_max_age)
     if args.db_pool is not None:
         env["DB_POOL"] = "1" if args.db_pool else "0"
+    if args.count_cache_seconds is not None:
+        env["LEADS_COUNT_CACHE_SECONDS"] = str(args.count_cache_seconds)
     return env
 
 
@@ -659,6 +661,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--db-pool", type=int, choices=(0, 1), default=None, help="Override DB_POOL."
     )
+    parser.add_argument(
+        "--count-cache-seconds",
+        type=int,
+        default=None,
+        help="Override LEADS_COUNT_CACHE_SECONDS (0: every total and dashboard counted).",
+    )
     parser.add_argument("--python-client", action="store_true", help="Do not use wrk.")
     parser.add_argument("--tag", default="", help="A name for the result files.")
     parser.add_argument(
@@ -690,7 +698,11 @@ def main() -> None:
         "warmup": args.warmup,
         "server_settings": {
             k: v
-            for k, v in (("CONN_MAX_AGE", args.conn_max_age), ("DB_POOL", args.db_pool))
+            for k, v in (
+                ("CONN_MAX_AGE", args.conn_max_age),
+                ("DB_POOL", args.db_pool),
+                ("LEADS_COUNT_CACHE_SECONDS", args.count_cache_seconds),
+            )
             if v is not None
         }
         or "as crm/settings.py",
