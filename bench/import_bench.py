@@ -21,6 +21,7 @@ import random
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -181,7 +182,46 @@ def write_file(path: Path, rows: int, context: dict) -> None:
             )
 
 
-def run_import(path: Path, username: str, extra: list[str]) -> tuple[float, int, str]:
+APP_NAME = "leads-import-bench"
+
+
+class _ServerCpu(threading.Thread):
+    """The CPU time of the PostgreSQL backend serving the import (a local server), read from
+    /proc while the import runs; None elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.seconds: float | None = None
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        ticks = os.sysconf("SC_CLK_TCK")
+        while not self._done.wait(0.5):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME]
+                )
+                pids = [row[0] for row in cursor.fetchall()]
+            for pid in pids:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                self.seconds = (int(fields[11]) + int(fields[12])) / ticks
+        connection.close()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def run_import(
+    path: Path, username: str, extra: list[str]
+) -> tuple[float, int, float, float | None, str]:
     command = [
         sys.executable,
         str(ROOT / "manage.py"),
@@ -193,15 +233,20 @@ def run_import(path: Path, username: str, extra: list[str]) -> tuple[float, int,
         f"{path}.report.csv",
         *extra,
     ]
+    env = {**os.environ, "PGAPPNAME": APP_NAME}
+    server = _ServerCpu()
+    server.start()
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     elapsed = time.perf_counter() - started
-    # ru_maxrss of the children is the largest child's peak, in KiB on Linux.
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    server.stop()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.stderr.write(result.stderr)
         raise SystemExit(f"import_leads failed ({result.returncode})")
-    return elapsed, peak_kib, result.stdout.strip()
+    # ru_maxrss of the children is the largest child's peak, in KiB on Linux.
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, usage.ru_maxrss, cpu, server.seconds, result.stdout.strip()
 
 
 def main() -> None:
@@ -210,11 +255,15 @@ def main() -> None:
     parser.add_argument("--file", type=Path, default=Path("/tmp/leads-import-bench.csv"))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dry-run", action="store_true", help="Time the dry run instead.")
+    parser.add_argument(
+        "--reuse-file", action="store_true", help="Import --file as it is (no new file)."
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     context = prepare(args.rows, args.seed)
-    write_file(args.file, args.rows, context)
+    if not args.reuse_file:
+        write_file(args.file, args.rows, context)
     size_mb = args.file.stat().st_size / 1e6
     print(
         f"Prepared database and wrote {args.rows:,} rows ({size_mb:.1f} MB) to {args.file} "
@@ -225,12 +274,15 @@ def main() -> None:
     vendor = connection.vendor
     connection.close()
     extra = ["--dry-run"] if args.dry_run else []
-    elapsed, peak_kib, output = run_import(args.file, context["importer"], extra)
+    load = os.getloadavg()[0]
+    elapsed, peak_kib, cpu, server_cpu, output = run_import(args.file, context["importer"], extra)
     print(output)
+    server = f", its database backend {server_cpu:.1f} s" if server_cpu is not None else ""
     print(
         f"{vendor}: {args.rows:,} rows {'checked' if args.dry_run else 'imported'} in "
-        f"{elapsed:.1f} s ({args.rows / elapsed:,.0f} rows/s), "
-        f"peak RSS of import_leads {peak_kib / 1024:.0f} MB"
+        f"{elapsed:.1f} s ({args.rows / elapsed:,.0f} rows/s). CPU: import_leads {cpu:.1f} s"
+        f"{server}. Peak RSS of import_leads {peak_kib / 1024:.0f} MB. Load average at the "
+        f"start {load:.1f} on {os.cpu_count()} CPUs."
     )
 
 

@@ -429,10 +429,10 @@ class _Batch:
         status_row = LeadStatus(
             lead=lead,
             status=lead.status,
-            sub_status=lead.sub_status,
-            reason=reason,
+            sub_status_id=lead.sub_status_id,
+            reason_id=reason.pk if reason else None,
             notes=kwargs.get("notes") or "",
-            created_by=self.user,
+            created_by_id=self.user.pk,
             created_on=now,
         )
         return _Pending(mapped, lead, status_row, duplicate_of)

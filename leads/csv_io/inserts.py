@@ -25,6 +25,7 @@ def insert_all(objs: Sequence[models.Model]) -> None:
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.primary_key]
     values = [_value_of(field) for field in fields]
+    relations = [f for f in fields if f.is_relation]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in [opts.pk.column, *(f.column for f in fields)])
     with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -35,13 +36,24 @@ def insert_all(objs: Sequence[models.Model]) -> None:
         ids = [row[0] for row in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for pk, obj in zip(ids, objs, strict=True):
-                # Foreign keys to instances saved a moment ago (a new customer) get their ids.
-                obj._prepare_related_fields_for_save(operation_name="insert_all")
+                _take_related_ids(obj, relations)
                 copy.write_row([pk, *(value(obj) for value in values)])
     for pk, obj in zip(ids, objs, strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _take_related_ids(obj: models.Model, relations: list[models.Field]) -> None:
+    """A foreign key set to an instance saved after it was set (a customer registered with
+    the batch) takes that instance's id, as save() would."""
+    for field in relations:
+        if getattr(obj, field.attname) is None and field.is_cached(obj):
+            related = field.get_cached_value(obj)
+            if related is not None:
+                if related.pk is None:
+                    raise ValueError(f"{field.name} of {obj!r} is not saved")
+                setattr(obj, field.attname, related.pk)
 
 
 def _value_of(field: models.Field) -> Callable[[models.Model], Any]:
