@@ -250,7 +250,7 @@ class ExtendedFieldDefinition(models.Model):
                 raise ValueError("expected a whole number")
             try:
                 as_int = int(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: infinity
                 raise ValueError("expected a whole number") from None
             if (
                 isinstance(value, float)
