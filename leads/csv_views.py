@@ -6,6 +6,8 @@ page polls the job and shows the per-row result; the manager then starts the imp
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -42,24 +44,22 @@ from .csv_io.jobs import (
 from .errors import error_items
 from .filters import filtered_leads
 from .models import ImportJob, Lead
-from .selectors import lead_base_queryset
 from .templatetags.crm import is_manager
 from .views.access import staff_required
 
-View = Any
+View = Callable[..., HttpResponse]
 
 
 def import_manager_required(view: View) -> View:
-    """Managers import leads; associates are refused (403)."""
+    """Managers import leads; associates are refused (403), visitors sent to log in."""
 
+    @wraps(view)
     @staff_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_manager(request.user):
             raise PermissionDenied("Only managers can import leads.")
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
@@ -208,7 +208,7 @@ def _csv_response(lines: Any, *, bom: bool) -> StreamingHttpResponse:
 def export_page_csv(request: HttpRequest) -> HttpResponse:
     """The lead list's leads (same filters and order) as CSV, for a spreadsheet."""
     try:
-        leads = filtered_leads(request.GET, lead_base_queryset())
+        leads = filtered_leads(request.GET, Lead.objects.all())
     except ValidationError as exc:
         text = "\n".join(f"{item['code']} {item['message']}" for item in error_items(exc))
         return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")

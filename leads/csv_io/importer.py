@@ -99,8 +99,6 @@ class ImportSummary:
     warning_rows: int = 0
     header_row: int = 1
     header_problems: list[Problem] = field(default_factory=list)
-    # Header problems that stop a real import (with unknown columns not to be left out).
-    blocking_problems: list[Problem] = field(default_factory=list)
     # Set when the header stops the import: nothing was written.
     refused: Problem | None = None
     # All-or-nothing with a failed row: everything was rolled back.
@@ -148,7 +146,6 @@ class LeadImporter:
             header_problems=header.problems,
         )
         blocking = header.blocking or ([] if self.ignore_unknown_columns else header.ignorable)
-        summary.blocking_problems = blocking
         if self.on_progress:
             self.on_progress(0, summary.total_rows)
         report_path = Path(report_path)
@@ -177,21 +174,24 @@ class LeadImporter:
         self, source: CsvSource, header: Header, summary: ImportSummary, report: _ReportWriter
     ) -> None:
         chunks = _chunked(source.data(), self.chunk_size)
-        if self.dry_run or self.all_or_nothing:
+        if self.all_or_nothing and not self.dry_run:
             with transaction.atomic():
                 for chunk in chunks:
                     self._import_chunk(chunk, header, summary, report)
-                if self.dry_run or summary.failed_rows:
+                if summary.failed_rows:
                     transaction.set_rollback(True)
-                if summary.failed_rows and not self.dry_run:
                     summary.rolled_back = True
                     summary.skipped_rows, summary.ok_rows = summary.ok_rows, 0
-        else:
-            # One transaction per batch: a long import does not hold locks for its whole run,
-            # and the report says which rows are in.
-            for chunk in chunks:
-                with transaction.atomic():
-                    self._import_chunk(chunk, header, summary, report)
+            return
+        # One transaction per batch: a long import does not hold its locks (on SQLite, the
+        # whole database) for its whole run, and the report says which rows are in. A dry run
+        # writes each batch as the import would and rolls it back; what it cannot show is a
+        # warning about a lead an earlier batch would have created.
+        for chunk in chunks:
+            with transaction.atomic():
+                self._import_chunk(chunk, header, summary, report)
+                if self.dry_run:
+                    transaction.set_rollback(True)
 
     def _import_chunk(
         self,
