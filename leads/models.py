@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -403,8 +404,17 @@ class Lead(models.Model):
             models.Index(fields=["status", "owner", "-created_on"], name="lead_status_owner"),
             models.Index(fields=["sub_status", "-created_on"], name="lead_substatus_created"),
             models.Index(fields=["type", "lead_for"], name="lead_type_lead_for"),
-            models.Index(fields=["lead_for"], name="lead_lead_for"),
+            models.Index(fields=["lead_for", "-created_on"], name="lead_lead_for_created"),
             models.Index(fields=["org_source", "-created_on"], name="lead_source_created"),
+            # The dashboard counts status, source and type together in one pass over this.
+            models.Index(fields=["status", "org_source", "type"], name="lead_breakdown"),
+            # (On PostgreSQL, migration 0004 adds one more for sortBy=nextFollowUp DESC.)
+            # Follow-ups due and overdue: only active leads have them.
+            models.Index(
+                fields=["next_follow_up"],
+                condition=Q(status__in=[Status.ON_HOLD, Status.OPEN]),
+                name="lead_active_follow_up",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

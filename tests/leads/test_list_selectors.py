@@ -176,3 +176,16 @@ def test_list_paginator_pages_like_djangos(db, monkeypatch):
 def test_an_empty_queryset_counts_zero_without_a_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert selectors.count_rows(selectors.lead_base_queryset().none()) == 0
+
+
+@pytest.mark.postgres
+def test_every_sort_of_the_list_has_an_index_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the NULLS LAST index is PostgreSQL's (SQLite indexes cannot say it)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'leads_lead'")
+        definitions = " ".join(row[0] for row in cursor.fetchall())
+    assert "(next_follow_up DESC NULLS LAST, id DESC)" in definitions
+    assert "(next_follow_up) WHERE" in definitions
