@@ -23,7 +23,6 @@ from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import set_rollback
 
 from leads.errors import (
     REGISTRY,
@@ -182,6 +181,10 @@ def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
     if status == 500:
         view = context.get("view")
         logger.error("Unhandled error in %s", type(view).__name__, exc_info=exc)
+    # Imported here: rest_framework.views loads the DEFAULT_PARSER_CLASSES at import, and
+    # crm.api.parsers imports this module, so a module-level import would be circular.
+    from rest_framework.views import set_rollback
+
     set_rollback()
     return Response(
         envelope_errors(items),

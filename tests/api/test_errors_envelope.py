@@ -1,8 +1,12 @@
 """Every failure is the JSON envelope with a stable code: never an HTML page or a traceback."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from leads import selectors
@@ -181,3 +185,23 @@ def test_a_bad_leadid_of_any_shape_is_92001(api):
         response = api.get(f"/v2/leads/{lead_id}")
         assert response.status_code == 404, lead_id
         assert codes(response) == [92001]
+
+
+def test_the_exception_handler_module_imports_first_without_a_cycle():
+    # rest_framework.views reads DEFAULT_PARSER_CLASSES at import, and the parser imports
+    # crm.api.exceptions: importing the latter first must still work (a fresh interpreter).
+    code = (
+        "import django; django.setup(); import crm.api.exceptions; "
+        "from rest_framework.views import APIView; print(APIView.parser_classes[0].__module__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "crm.settings"},
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "crm.api.parsers"
