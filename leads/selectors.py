@@ -115,6 +115,17 @@ def lead_detail_queryset() -> QuerySet[Lead]:
     )
 
 
+def lead_search_queryset() -> QuerySet[Lead]:
+    """What GET /v2/leads shows: the detail queryset without the org source's row, which the
+    API gives by id. One table fewer is less than half the planning time of the query
+    (bench/README.md)."""
+    return (
+        lead_detail_queryset()
+        .select_related(None)
+        .select_related("customer", "owner", "sub_status", "created_by", "last_updated_by")
+    )
+
+
 def lead_get(*, lead_id: Any, detail: bool = True) -> Lead:
     """One lead, or the coded 92001."""
     from .services import parse_id

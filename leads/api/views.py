@@ -137,7 +137,7 @@ class LeadViewSet(ApiViewSet):
         errors = ErrorCollector()
         leads: Any = None
         try:
-            leads = filtered_leads(request.query_params, selectors.lead_detail_queryset())
+            leads = filtered_leads(request.query_params, selectors.lead_search_queryset())
         except ValidationError as exc:
             errors.extend(exc)
         try:
