@@ -23,7 +23,8 @@ LEADS_PAGE_SIZE = 20
 
 @staff_required
 def customer_list_page(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    # A search is a few words (SQLite refuses LIKE patterns past 50 000 bytes).
+    q = request.GET.get("q", "").strip()[:200]
     paginator = Paginator(customer_list(q=q), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "customers": page.object_list, "paginator": paginator, "q": q}

@@ -31,6 +31,7 @@ SORT_FIELDS = {
     "nextFollowUp": "next_follow_up",
 }
 SORT_ORDERS = ("ASC", "DESC")
+SEARCH_MAX_LENGTH = 200
 
 
 def _split(value: str) -> list[str]:
@@ -142,6 +143,15 @@ class LeadFilterForm(forms.Form):
 
     def clean_nextFollowUpTo(self):  # noqa: N802
         return self._moment("nextFollowUpTo", end_of_day=True)
+
+    def clean_q(self) -> str:
+        value = (self.cleaned_data.get("q") or "").strip()
+        # A search is a few words; SQLite also refuses LIKE patterns past 50 000 bytes.
+        if len(value) > SEARCH_MAX_LENGTH:
+            raise coded_error(
+                ErrorCode.INVALID_FILTER, "q", f"at most {SEARCH_MAX_LENGTH} characters"
+            )
+        return value
 
     def clean_sortBy(self) -> str:  # noqa: N802
         value = (self.cleaned_data.get("sortBy") or "").strip() or "createdOn"

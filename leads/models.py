@@ -186,8 +186,11 @@ class SubStatus(models.Model):
         errors.raise_if_any()
 
     def validate_unique(self, exclude: Any = None) -> None:
+        # Only a valid pair is looked up: a status that is no status (already 92003) could
+        # be anything a client sent, even a list nested too deeply to become a query.
         if (
-            self.status
+            self.status in Status.values
+            and isinstance(self.name, str)
             and self.name
             and SubStatus.objects.filter(status=self.status, name=self.name)
             .exclude(pk=self.pk)
