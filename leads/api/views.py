@@ -29,7 +29,7 @@ from crm.api.serializers import call_service, dry_run
 from crm.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
 from leads import selectors, services
 from leads.errors import ErrorCode, ErrorCollector
-from leads.filters import SORT_FIELDS, filtered_leads
+from leads.filters import SEARCH_MAX_LENGTH, SORT_FIELDS, filtered_leads
 from leads.models import LeadType, Status
 
 from .serializers import (
@@ -86,7 +86,11 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter("nextFollowUpFrom", DATE_OR_TIME, description="ISO 8601 date or date-time."),
     OpenApiParameter("nextFollowUpTo", DATE_OR_TIME, description="ISO 8601 date or date-time."),
-    OpenApiParameter("q", str, description="Text in leadFor or the customer's name/contact."),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
+        description="Text in leadFor or the customer's name/contact (90013 past the length).",
+    ),
     OpenApiParameter("sortBy", str, enum=list(SORT_FIELDS), description="Default createdOn."),
     OpenApiParameter("sortOrder", str, enum=["ASC", "DESC"], description="Default DESC."),
 ]
