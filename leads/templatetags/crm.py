@@ -130,7 +130,9 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def initials(user: Any) -> str:
-    name = (user.get_full_name() or user.get_username()).split()
+    # The error pages show the sidebar to anonymous visitors too (a 404), who have no name.
+    full_name = user.get_full_name() if user.is_authenticated else ""
+    name = (full_name or user.get_username()).split()
     return "".join(part[0] for part in name[:2]).upper()
 
 
