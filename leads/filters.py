@@ -61,11 +61,11 @@ def _parse_moment(value: str, *, end_of_day: bool) -> datetime.datetime | None:
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         # The database compares in UTC: a moment with no UTC equivalent (year 1 at +14:00,
-        # year 9999 at -14:00) is no valid filter value, not a server error.
-        moment.astimezone(datetime.UTC)
+        # year 9999 at -14:00) is no valid filter value, not a server error. Sent in UTC, as
+        # PostgreSQL refuses offsets past 15:59 that Python accepts (+18:50).
+        return moment.astimezone(datetime.UTC)
     except OverflowError:
         return None
-    return moment
 
 
 class LeadFilterForm(forms.Form):

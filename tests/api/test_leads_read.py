@@ -214,3 +214,16 @@ def test_follow_ups_list_oldest_first(api, customer, staff):
 @pytest.mark.parametrize("suffix", ["", "/statusLog", "/followups"])
 def test_sub_resources_of_an_unknown_lead_are_92001(api, suffix):
     assert_error_envelope(api.get(f"/v2/leads/nope{suffix}"), 404, 92001)
+
+
+def test_a_date_time_filter_with_any_python_offset_is_compared_in_utc(api, leads):
+    # PostgreSQL takes offsets up to 15:59; Python reads up to 23:59.
+    response = api.get("/v2/leads", {"nextFollowUpFrom": "2026-01-05T02:46:45+18:50"})
+
+    assert response.status_code == 200
+    assert set(ids(response)) == {leads[0].pk, leads[1].pk}
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_a_moment_with_no_utc_equivalent_is_90013(api, leads, moment):
+    assert_error_envelope(api.get("/v2/leads", {"createdOnFrom": moment}), 400, 90013)
