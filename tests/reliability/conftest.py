@@ -1,0 +1,92 @@
+import base64
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from rest_framework.test import APIClient
+
+from leads.errors import REGISTRY, http_status_of
+from tests.factories import PASSWORD, UserFactory
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+# The tables the app writes (Django's own bookkeeping tables excluded).
+APP_LABELS = ("crm", "customers", "leads")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    # Throttle counters live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def basic_auth(username: str, password: str = PASSWORD) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+@pytest.fixture
+def boss(db):
+    """A superuser: every permission, so that only the input decides the answer."""
+    return UserFactory(username="boss", is_superuser=True)
+
+
+@pytest.fixture
+def api_as():
+    """An API client sending HTTP Basic credentials, as Capillary clients do."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=basic_auth(user.username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(boss, api_as):
+    return api_as(boss)
+
+
+@pytest.fixture
+def pages_as():
+    """A browser-like client signed in as ``user``."""
+
+    def make(user, **kwargs) -> Client:
+        client = Client(**kwargs)
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def codes(response) -> list[int]:
+    return [item["code"] for item in response.json()["errors"]]
+
+
+def assert_envelope(response, status: int, *expected: int) -> None:
+    """An error in the envelope, with registry codes that give this HTTP status."""
+    assert response.status_code == status, response.content[:500]
+    body = response.json()
+    assert set(body) == {"errors", "warnings"}, body
+    assert body["errors"], body
+    for item in body["errors"]:
+        assert set(item) == {"code", "message"}, item
+        assert item["code"] in REGISTRY, item
+        assert isinstance(item["message"], str) and item["message"], item
+    assert http_status_of(body["errors"]) == status, body
+    if expected:
+        assert sorted(codes(response)) == sorted(expected), body
+
+
+def app_rows() -> dict[str, list[tuple]]:
+    """Every row of every app table, to compare before and after: "nothing written" means
+    this did not change (ordered by primary key; sessions and throttles are not app data)."""
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label in APP_LABELS and not model._meta.proxy:
+            fields = [f.attname for f in model._meta.concrete_fields]
+            state[model._meta.label] = list(model._base_manager.order_by("pk").values_list(*fields))
+    return state
