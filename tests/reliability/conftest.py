@@ -8,7 +8,17 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from leads.errors import REGISTRY, http_status_of
-from tests.factories import PASSWORD, UserFactory
+from leads.models import Status
+from tests.factories import (
+    PASSWORD,
+    CustomerFactory,
+    ExtendedFieldFactory,
+    LeadFactory,
+    ReasonFactory,
+    SkuFactory,
+    SubStatusFactory,
+    UserFactory,
+)
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 # The tables the app writes (Django's own bookkeeping tables excluded).
@@ -31,6 +41,21 @@ def basic_auth(username: str, password: str = PASSWORD) -> str:
 def boss(db):
     """A superuser: every permission, so that only the input decides the answer."""
     return UserFactory(username="boss", is_superuser=True)
+
+
+@pytest.fixture
+def world(boss):
+    """One of everything a request can name."""
+    customer = CustomerFactory(mobile="+919876543210", email="asha@example.com")
+    ExtendedFieldFactory(name="budget")
+    ExtendedFieldFactory(name="count", data_type="INTEGER")
+    return {
+        "customer": customer,
+        "lead": LeadFactory(customer=customer, owner=boss),
+        "reason": ReasonFactory(reason="Price too high"),
+        "sub": SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide"),
+        "sku": SkuFactory(code="SKU-1001"),
+    }
 
 
 @pytest.fixture

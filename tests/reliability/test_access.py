@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
 )
 
+from .api_calls import WRITE_IDS, WRITES, send
 from .conftest import app_rows, assert_envelope, basic_auth
 from .url_walk import Url, all_urls
 
@@ -292,3 +293,27 @@ def test_the_admin_refuses_a_weak_password_for_a_new_user(pages_as, boss):
     assert response.status_code == 200
     assert "This password is too common" in response.content.decode()
     assert app_rows() == before
+
+
+# --- throttling ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method,path,valid", WRITES, ids=WRITE_IDS)
+def test_every_write_is_throttled_with_429_in_the_envelope(
+    api, world, settings, method, path, valid
+):
+    """One write a minute: the second, on any write endpoint, is 429 with Retry-After and
+    writes nothing; a read still goes through."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"writes": "1/min"},
+    }
+    assert send(api, method, path, world, valid(world)).status_code == 200
+    before = app_rows()
+
+    response = send(api, method, path, world, valid(world))
+
+    assert_envelope(response, 429, 90007)
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert app_rows() == before
+    assert api.get("/v2/leads").status_code == 200

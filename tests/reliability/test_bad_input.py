@@ -8,7 +8,6 @@ and bulk requests past the limit. Markup on the pages is in test_escaping.py.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -18,62 +17,13 @@ from django.urls import reverse
 from customers.models import Customer
 from leads.models import FollowUp, Lead, LeadStatus, Reason, Status, SubStatus
 from tests.factories import (
-    CustomerFactory,
-    ExtendedFieldFactory,
     LeadFactory,
-    ReasonFactory,
-    SkuFactory,
-    SubStatusFactory,
 )
 
+from .api_calls import WRITE_IDS, WRITES, by_identifier, new_lead, send
 from .conftest import app_rows, assert_envelope
 
 LIMIT = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-
-
-@pytest.fixture
-def world(boss):
-    """One of everything a request can name."""
-    customer = CustomerFactory(mobile="+919876543210", email="asha@example.com")
-    ExtendedFieldFactory(name="budget")
-    ExtendedFieldFactory(name="count", data_type="INTEGER")
-    return {
-        "customer": customer,
-        "lead": LeadFactory(customer=customer, owner=boss),
-        "reason": ReasonFactory(reason="Price too high"),
-        "sub": SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide"),
-        "sku": SkuFactory(code="SKU-1001"),
-    }
-
-
-def new_lead(world: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"userId": world["customer"].pk, "type": "CUSTOM", "leadFor": "Sofa", **fields}
-
-
-def by_identifier(id_type: str, identifier: Any) -> dict[str, Any]:
-    return {"idType": id_type, "identifier": identifier, "type": "CUSTOM", "leadFor": "Sofa"}
-
-
-# Every write of the API: (method, path, a valid body), paths filled from ``world``.
-WRITES = [
-    ("post", "/v2/leads", lambda w: new_lead(w)),
-    ("put", "/v2/leads/{lead}", lambda w: {"nextFollowUp": "2030-01-01T10:00:00Z"}),
-    ("patch", "/v2/leads/{lead}", lambda w: {"extendedFields": {"budget": "high"}}),
-    ("put", "/v2/leads/{lead}/status", lambda w: {"status": "ON_HOLD"}),
-    ("post", "/v2/leads/{lead}/followup", lambda w: {"followedUpOn": "2030-01-01T10:00:00Z"}),
-    ("post", "/v2/leads/reasons", lambda w: [{"reason": "Bought elsewhere"}]),
-    ("post", "/v2/leads/substatus", lambda w: {"status": "ON_HOLD", "subStatus": "Thinking"}),
-    ("post", "/v2/leads/bulk/status", lambda w: [{"leadId": w["lead"].pk, "status": "LOST"}]),
-    ("post", "/v2/customers", lambda w: {"email": "new@example.com"}),
-]
-WRITE_IDS = [f"{method.upper()} {path}" for method, path, _ in WRITES]
-
-
-def send(api, method: str, path: str, world: dict[str, Any], body: Any, **extra: Any):
-    """``body`` as JSON text (a str is sent as is), to the path with the lead's id."""
-    data = body if isinstance(body, str | bytes) else json.dumps(body)
-    url = path.format(lead=world["lead"].pk)
-    return getattr(api, method)(url, data, content_type="application/json", **extra)
 
 
 @pytest.mark.parametrize("method,path,valid", WRITES, ids=WRITE_IDS)
