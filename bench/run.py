@@ -367,6 +367,47 @@ class Server:
                 self.process.wait()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each process has used (from /proc/<pid>/stat)."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return used
+
+
+class DatabaseBackends:
+    """The PostgreSQL server processes serving the benchmark database's connections."""
+
+    def __init__(self, base_url: str, db_name: str) -> None:
+        import psycopg
+
+        self.db_name = db_name
+        self.conn = psycopg.connect(pg_url(base_url, "postgres"), autocommit=True)
+
+    def pids(self) -> list[int]:
+        rows = self.conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = "
+            "'client backend' AND pid <> pg_backend_pid()",
+            [self.db_name],
+        ).fetchall()
+        return sorted(row[0] for row in rows)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def cpu_per_request(before: dict[int, float], after: dict[int, float], requests: int) -> float:
+    used = sum(after[pid] - before.get(pid, 0.0) for pid in after)
+    return used / max(requests, 1) * 1000
+
+
 def pin(cpus: str | None) -> list[str]:
     if cpus and shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         return ["taskset", "-c", cpus]
@@ -521,31 +562,47 @@ def bench_size(label: str, count: int, args: argparse.Namespace, wrk: str | None
     )
     server = Server(env, args, RESULTS / f"gunicorn-{label}.log")
     server.start()
+    db = DatabaseBackends(args.postgres, db_name)
     try:
         with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
             for endpoint in selected:
                 check = probes.get(endpoint.name, {})
                 if args.warmup:
                     drive(endpoint, data, server, args, wrk, Path(tmp), args.warmup, warmup=True)
+                # CPU time per request, of the workers and of their database backends: unlike
+                # throughput, it hardly moves when other work shares the machine.
+                workers, backends = server.workers(), db.pids()
+                cpu_before = cpu_seconds(workers), cpu_seconds(backends)
                 endpoint.result = drive(endpoint, data, server, args, wrk, Path(tmp), args.duration)
-                endpoint.result.update(
-                    status=check.get("status"), queries=check.get("queries"), load=loadavg()
-                )
+                cpu_after = cpu_seconds(workers), cpu_seconds(backends)
                 r = endpoint.result
+                r.update(status=check.get("status"), queries=check.get("queries"), load=loadavg())
+                r["app_cpu_ms"] = cpu_per_request(cpu_before[0], cpu_after[0], r["requests"])
+                # Known only when the connections lived through the run (persistent ones).
+                same = bool(backends) and backends == db.pids()
+                r["db_cpu_ms"] = (
+                    cpu_per_request(cpu_before[1], cpu_after[1], r["requests"]) if same else None
+                )
+                db_cpu = f"{r['db_cpu_ms']:.1f}" if r["db_cpu_ms"] is not None else "?"
                 log(
                     f"  {endpoint.label:<44} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms"
                     f"  p99 {r['p99_ms']:7.1f} ms  errors {r['errors']:<4} "
+                    f"CPU/req app {r['app_cpu_ms']:.1f} ms db {db_cpu} ms  "
                     f"queries {r['queries']}  (HTTP {r['status']}, load {r['load']})"
                 )
         rss = server.peak_rss_mb()
     finally:
         server.stop()
+        db.close()
     by_name = {e.name: e for e in selected}
     rows = {}
     for e in selected:
         row = dict(e.result, label=e.label, write=e.write, floor=e.floor)
-        if e.floor and e.floor in by_name and by_name[e.floor].result.get("rps"):
-            row["floor_ratio"] = e.result["rps"] / by_name[e.floor].result["rps"]
+        floor = by_name[e.floor].result if e.floor in by_name else {}
+        if floor.get("rps"):
+            row["floor_ratio"] = e.result["rps"] / floor["rps"]
+        if floor.get("app_cpu_ms") and e.result.get("app_cpu_ms"):
+            row["floor_cpu_ratio"] = total_cpu(floor) / total_cpu(e.result)
         rows[e.name] = row
     log(f"  peak RSS per worker: {', '.join(f'{m:.0f} MB' for m in rss)}")
     return {"leads": data["leads"], "database": db_name, "endpoints": rows, "peak_rss_mb": rss}
@@ -558,6 +615,10 @@ def explain_size(label: str, count: int, args: argparse.Namespace) -> None:
     path.write_text(output)
     log(f"\n== EXPLAIN ANALYZE at {label} (full plans in bench/results/{path.name})")
     log(output.split("\n## Full plans")[0])
+
+
+def total_cpu(result: dict[str, Any]) -> float:
+    return result["app_cpu_ms"] + (result.get("db_cpu_ms") or 0.0)
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -593,15 +654,18 @@ def machine(postgres_url: str) -> dict[str, Any]:
 
 
 def markdown(report: dict[str, Any]) -> str:
+    """The results table. "/ floor" is the throughput ratio to the floor answering the same
+    rows; "CPU" is the CPU time per request of the workers plus their database backends, and
+    "/ floor (CPU)" the floor's CPU per request over the endpoint's."""
     sizes = list(report["sizes"])
     head = "| endpoint |"
     rule = "|---|"
     for size in sizes:
-        head += f" {size} req/s | p50 ms | p99 ms | / floor |"
-        rule += "---:|---:|---:|---:|"
+        head += f" {size} req/s | p50 ms | p99 ms | / floor | CPU ms | / floor (CPU) |"
+        rule += "---:|---:|---:|---:|---:|---:|"
     if len(sizes) == 2:
-        head += f" {sizes[1]} / {sizes[0]} |"
-        rule += "---:|"
+        head += f" {sizes[1]} / {sizes[0]} req/s | {sizes[1]} / {sizes[0]} (CPU) |"
+        rule += "---:|---:|"
     lines = [head, rule]
     names = list(report["sizes"][sizes[0]]["endpoints"])
     for name in names:
@@ -610,17 +674,23 @@ def markdown(report: dict[str, Any]) -> str:
         for size in sizes:
             row = report["sizes"][size]["endpoints"].get(name)
             if not row:
-                line += " | | | |"
+                line += " | | | | | |"
                 continue
             ratio = f"{row['floor_ratio']:.2f}" if "floor_ratio" in row else ""
+            cpu_ratio = f"{row['floor_cpu_ratio']:.2f}" if "floor_cpu_ratio" in row else ""
             errors = f" ({row['errors']} errors)" if row["errors"] else ""
+            db = "" if row.get("db_cpu_ms") is not None else "+?"
             line += (
                 f" {row['rps']:.0f}{errors} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {ratio} |"
+                f" {total_cpu(row):.1f}{db} | {cpu_ratio} |"
             )
         if len(sizes) == 2:
             a = report["sizes"][sizes[0]]["endpoints"].get(name)
             b = report["sizes"][sizes[1]]["endpoints"].get(name)
-            line += f" {b['rps'] / a['rps']:.2f} |" if a and b and a["rps"] else " |"
+            if a and b and a["rps"]:
+                line += f" {b['rps'] / a['rps']:.2f} | {total_cpu(a) / total_cpu(b):.2f} |"
+            else:
+                line += " | |"
         lines.append(line)
     rss = "; ".join(
         f"{size}: " + ", ".join(f"{m:.0f}" for m in report["sizes"][size]["peak_rss_mb"]) + " MB"
