@@ -115,3 +115,18 @@ def app_rows() -> dict[str, list[tuple]]:
             fields = [f.attname for f in model._meta.concrete_fields]
             state[model._meta.label] = list(model._base_manager.order_by("pk").values_list(*fields))
     return state
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The fuzz run's figures (requests sent per operation, 5xx answers), when it ran."""
+    from . import test_fuzz
+
+    if not test_fuzz.SENT:
+        return
+    sent, errors = test_fuzz.SENT, test_fuzz.SERVER_ERRORS
+    terminalreporter.write_sep("-", "schemathesis fuzz")
+    terminalreporter.write_line(
+        f"{sum(sent.values())} requests over {len(sent)} operations "
+        f"({min(sent.values())} to {max(sent.values())} each), "
+        f"{sum(errors.values())} answered 5xx"
+    )
