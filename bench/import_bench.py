@@ -185,33 +185,38 @@ def write_file(path: Path, rows: int, context: dict) -> None:
 APP_NAME = "leads-import-bench"
 
 
-class _ServerCpu(threading.Thread):
-    """The CPU time of the PostgreSQL backend serving the import (a local server), read from
-    /proc while the import runs; None elsewhere."""
+class _Watcher(threading.Thread):
+    """Reads /proc while the import runs (Linux, local PostgreSQL): the import's peak resident
+    memory (VmHWM, its own, from the moment it started) and the CPU time of the database
+    backend serving it."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.seconds: float | None = None
+        self.pid = pid
+        self.peak_kib = 0
+        self.server_seconds: float | None = None
         self._done = threading.Event()
 
     def run(self) -> None:
         from django.db import connection
 
-        if connection.vendor != "postgresql":
-            return
+        postgres = connection.vendor == "postgresql"
         ticks = os.sysconf("SC_CLK_TCK")
-        while not self._done.wait(0.5):
+        while not self._done.wait(0.2):
+            self.peak_kib = max(self.peak_kib, _peak_kib(self.pid))
+            if not postgres:
+                continue
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME]
                 )
-                pids = [row[0] for row in cursor.fetchall()]
-            for pid in pids:
+                backends = [row[0] for row in cursor.fetchall()]
+            for pid in backends:
                 try:
                     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 except OSError:
                     continue
-                self.seconds = (int(fields[11]) + int(fields[12])) / ticks
+                self.server_seconds = (int(fields[11]) + int(fields[12])) / ticks
         connection.close()
 
     def stop(self) -> None:
@@ -219,9 +224,21 @@ class _ServerCpu(threading.Thread):
         self.join()
 
 
+def _peak_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def run_import(
     path: Path, username: str, extra: list[str]
 ) -> tuple[float, int, float, float | None, str]:
+    """Runs import_leads; returns the wall time, its peak RSS (KiB), its CPU time, the CPU
+    time of its database backend, and its output."""
     command = [
         sys.executable,
         str(ROOT / "manage.py"),
@@ -234,19 +251,23 @@ def run_import(
         *extra,
     ]
     env = {**os.environ, "PGAPPNAME": APP_NAME}
-    server = _ServerCpu()
-    server.start()
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    watcher = _Watcher(process.pid)
+    watcher.start()
+    out, err = process.communicate()
     elapsed = time.perf_counter() - started
-    server.stop()
+    watcher.stop()
+    # Not ru_maxrss of the children: on Linux it also counts the memory of this process,
+    # which the child shares until it runs exec.
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr)
-        raise SystemExit(f"import_leads failed ({result.returncode})")
-    # ru_maxrss of the children is the largest child's peak, in KiB on Linux.
+    if process.returncode != 0:
+        sys.stderr.write(err)
+        raise SystemExit(f"import_leads failed ({process.returncode})")
     cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, usage.ru_maxrss, cpu, server.seconds, result.stdout.strip()
+    return elapsed, watcher.peak_kib, cpu, watcher.server_seconds, out.strip()
 
 
 def main() -> None:
