@@ -54,8 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # A query or form parameter holding U+0000 is a 400 before any view (PostgreSQL has no NUL).
-    "crm.middleware.RefuseNulMiddleware",
+    # Chunked bodies (411) and U+0000 in parameters (400) are refused before any view.
+    "crm.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -67,6 +67,7 @@ class ErrorCode(IntEnum):
     EXTENDED_FIELD_EXISTS = 90022
     DUPLICATE_CSV_COLUMN = 90023
     CSV_ROW_TOO_LONG = 90024
+    LENGTH_REQUIRED = 90025
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -142,6 +143,11 @@ REGISTRY: dict[int, ErrorDef] = _defs(
     (C.EXTENDED_FIELD_EXISTS, "Extended field {0} already exists", 409),
     (C.DUPLICATE_CSV_COLUMN, "Column {0} appears more than once", 400),
     (C.CSV_ROW_TOO_LONG, "The row has {0} fields; the header has {1}", 400),
+    (
+        C.LENGTH_REQUIRED,
+        "Send the body with a Content-Length header; a chunked body is not read",
+        411,
+    ),
     (C.SERVER_ERROR, "Internal server error", 500),
     (C.ACTIVE_LEAD_EXISTS, "An active lead {0} already exists for this customer and item", 200),
 )

@@ -29,6 +29,7 @@ _ALWAYS = {
 }
 _WITH_BODY = {
     400: ErrorCode.INVALID_BODY,
+    411: ErrorCode.LENGTH_REQUIRED,
     413: ErrorCode.BODY_TOO_LARGE,
     415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     429: ErrorCode.THROTTLED,

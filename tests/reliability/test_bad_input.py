@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 
 import pytest
+import requests
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
 from customers.models import Customer
+from leads.errors import message_for
 from leads.models import FollowUp, Lead, LeadStatus, Reason, Status, SubStatus
-from tests.factories import (
-    LeadFactory,
-)
+from tests.factories import PASSWORD, CustomerFactory, LeadFactory
 
 from .api_calls import WRITE_IDS, WRITES, by_identifier, new_lead, send
 from .conftest import app_rows, assert_envelope
@@ -546,3 +546,68 @@ def test_the_database_is_intact_after_the_sql_looking_input(api, world):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM leads_lead")
         assert cursor.fetchone()[0] == 1 + len(SQL)
+
+
+# --- a body without Content-Length -----------------------------------------------------------
+
+
+def _chunks(customer_pk: int, filler: int):
+    """A lead as a chunked body (``requests`` sends a generator with Transfer-Encoding:
+    chunked and no Content-Length), ``filler`` bytes of leadFor in 64 KiB pieces."""
+    yield b'{"userId": %d, "type": "CUSTOM", "leadFor": "' % customer_pk
+    for _ in range(filler // 65536):
+        yield b"x" * 65536
+    yield b'Sofa"}'
+
+
+@pytest.mark.parametrize("filler", [0, LIMIT * 2], ids=["small", "past the limit"])
+def test_a_chunked_body_is_411_and_never_read(live_server, transactional_db, boss, filler):
+    """Django reads Content-Length bytes of a body, so a chunked one would be read as empty;
+    it is refused with 411 instead, whatever its size, before anything is parsed."""
+    customer = CustomerFactory()
+
+    response = requests.post(
+        f"{live_server.url}/v2/leads",
+        data=_chunks(customer.pk, filler),
+        auth=(boss.username, PASSWORD),
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
+
+    assert response.status_code == 411
+    assert response.json() == {
+        "errors": [{"code": 90025, "message": message_for(90025)}],
+        "warnings": [],
+    }
+    assert not Lead.objects.exists()
+
+
+def test_the_same_body_with_content_length_goes_through(live_server, transactional_db, boss):
+    customer = CustomerFactory()
+
+    response = requests.post(
+        f"{live_server.url}/v2/leads",
+        data=b"".join(_chunks(customer.pk, 0)),
+        auth=(boss.username, PASSWORD),
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
+
+    assert response.status_code == 200
+    assert Lead.objects.get().lead_for == "Sofa"
+
+
+def test_a_body_past_the_limit_is_413_over_http_too(live_server, transactional_db, boss):
+    customer = CustomerFactory()
+
+    response = requests.post(
+        f"{live_server.url}/v2/leads",
+        data=b"".join(_chunks(customer.pk, LIMIT)),
+        auth=(boss.username, PASSWORD),
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
+
+    assert response.status_code == 413
+    assert [e["code"] for e in response.json()["errors"]] == [90006]
+    assert not Lead.objects.exists()
