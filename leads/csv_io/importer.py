@@ -389,9 +389,9 @@ class _Batch:
             next_follow_up=kwargs.get("next_follow_up"),
             extended_fields=kwargs.get("extended_fields") or {},
             created_on=now,
-            created_by=self.user,
+            created_by_id=self.user.pk,
             last_updated_on=now,
-            last_updated_by=self.user,
+            last_updated_by_id=self.user.pk,
         )
         lead.lookups = self.lookups
         # An instance from the batch is checked by the resolvers as the row they would look up;

@@ -40,9 +40,11 @@ def map_record(record: Record, header: Header) -> MappedRow:
     for key, cell in zip(header.keys, record.cells, strict=False):
         if key is None:
             continue
-        value = cols.unguard_formula(cell.strip())
+        value = cell.strip()
         if not value:
             continue
+        if value[0] == "'":
+            value = cols.unguard_formula(value)
         field_name = cols.extended_field_name(key)
         if field_name is not None:
             extended[field_name] = value
