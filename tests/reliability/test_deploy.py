@@ -21,6 +21,9 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "crm.example.com",
+    # Set in this process by the browser tests (Playwright runs an event loop); never in
+    # production, where the deployment checks refuse it (async.E001).
+    "DJANGO_ALLOW_ASYNC_UNSAFE": None,
 }
 SECURITY_SETTINGS = [
     "DEBUG",
@@ -38,7 +41,7 @@ SECURITY_SETTINGS = [
 ]
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+def manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     """``manage.py`` in a fresh process with ``env`` over this one's environment (a value
     of None removes the variable)."""
     environment = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
