@@ -224,7 +224,11 @@ def endpoints(data: dict[str, Any]) -> list[Endpoint]:
             floor="floor_all_10",
         )
     )
-    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    # New leads are dated before the generated ones (which span two years), so that the
+    # leads each run adds do not become the first page the list endpoints read.
+    long_ago = (now - datetime.timedelta(days=3 * 365)).isoformat()
+    now = now.isoformat()
     skus = data["skus"]
     creates = []
     for i in range(5000):
@@ -235,6 +239,7 @@ def endpoints(data: dict[str, Any]) -> list[Endpoint]:
             "owner": owner,
             "orgSourceId": 10,
             "nextFollowUp": now,
+            "createdOn": long_ago,
             "extendedFields": {"preferred_store": "Bandra"},
         }
         creates.append(("POST", "/v2/leads", json.dumps(body)))
