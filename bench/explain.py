@@ -84,6 +84,7 @@ def lead_queries(params: str) -> list[str]:
     from django.http import QueryDict
     from django.test.utils import CaptureQueriesContext
 
+    from crm.core import paging
     from leads import selectors
     from leads.filters import filtered_leads
 
@@ -93,7 +94,7 @@ def lead_queries(params: str) -> list[str]:
         leads = filtered_leads(query, selectors.lead_search_queryset())
         # The count is what the paging runs, uncached here.
         leads.count()
-        selectors.page_rows(leads, offset=offset, limit=limit)
+        paging.page_rows(leads, offset=offset, limit=limit)
     return [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
 
 

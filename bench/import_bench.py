@@ -44,20 +44,18 @@ def prepare(rows: int, seed: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from crm.catalog.models import Brand, Category, Sku
     from customers.models import Customer
     from leads.models import (
-        Brand,
-        Category,
         ExtendedFieldDefinition,
         Reason,
-        Sku,
         Status,
         SubStatus,
     )
-    from leads.reference import ensure_reference_data
+    from leads.services import reference_data_ensure
 
     call_command("migrate", verbosity=0)
-    ensure_reference_data()
+    reference_data_ensure()
     User = get_user_model()
     for n in range(OWNERS):
         User.objects.get_or_create(

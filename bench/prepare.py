@@ -30,9 +30,10 @@ def main() -> dict[str, Any]:
     from django.db.models import Count, Max, Min
     from rest_framework.authtoken.models import Token
 
+    from crm.catalog.models import Sku
+    from crm.pages.management.commands.generate_leads import BENCH_USERNAME
     from customers.models import Customer
-    from leads.management.commands.generate_leads import BENCH_USERNAME
-    from leads.models import Lead, Reason, Sku, Status, SubStatus
+    from leads.models import Lead, Reason, Status, SubStatus
 
     rng = random.Random(7)
     user = get_user_model().objects.get(username=BENCH_USERNAME)

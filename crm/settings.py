@@ -44,9 +44,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "crm",
+    # Lowest layer first (see the README's layer map).
+    "crm.core",
+    "crm.catalog",
     "customers",
     "leads",
+    "crm.pages",
 ]
 
 MIDDLEWARE = [
@@ -55,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Chunked bodies (411) and U+0000 in parameters (400) are refused before any view.
-    "crm.middleware.RequestGuardMiddleware",
+    "crm.core.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -176,15 +179,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["crm.api.permissions.IsActiveStaff"],
+    "DEFAULT_PERMISSION_CLASSES": ["crm.core.api.permissions.IsActiveStaff"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # DRF's JSON parser plus Django's DATA_UPLOAD_MAX_MEMORY_SIZE check (413 past it).
-    "DEFAULT_PARSER_CLASSES": ["crm.api.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["crm.core.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "crm.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "crm.core.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "writes": os.environ.get("THROTTLE_WRITES", "600/min"),
     },
@@ -209,8 +212,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         # The error envelope on every operation, for each status the API layer can answer.
-        "crm.api.schema.add_error_responses",
-        "crm.api.schema.allow_empty_query_values",
+        "crm.core.api.schema.add_error_responses",
+        "crm.core.api.schema.allow_empty_query_values",
     ],
 }
 

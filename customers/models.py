@@ -1,8 +1,9 @@
 from django.db import models
 from django.db.models.functions import Lower
 
-from leads.errors import ErrorCode, ErrorCollector
+from crm.core.errors import ErrorCollector
 
+from .errors import CustomerCode as ErrorCode
 from .identifiers import normalise_email, normalise_mobile
 
 

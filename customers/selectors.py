@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from leads.errors import ErrorCode, ErrorCollector
-from leads.models import ACTIVE_STATUSES
+from crm.core.errors import ErrorCollector
 
+from .errors import CustomerCode as ErrorCode
 from .identifiers import normalise_mobile
 from .models import Customer
 
 
-def customer_list(*, q: str = "") -> QuerySet[Customer]:
-    """Customers, newest first, each with its number of leads and of active leads; ``q``
-    searches the name, mobile, email, external id and (a number) the customer id."""
-    customers = Customer.objects.annotate(
-        lead_count=Count("leads"),
-        active_lead_count=Count("leads", filter=Q(leads__status__in=list(ACTIVE_STATUSES))),
-    ).order_by("-created_on", "-id")
+def customer_search(
+    *, q: str = "", customers: QuerySet[Customer] | None = None
+) -> QuerySet[Customer]:
+    """Customers (all, or those given), newest first; ``q`` searches the name, mobile, email,
+    external id and (a number) the customer id."""
+    if customers is None:
+        customers = Customer.objects.all()
+    customers = customers.order_by("-created_on", "-id")
     text = (q or "").strip()
     if text.startswith("#") and text[1:].isdigit() and len(text) < 19:
         # "#42" is the customer id and nothing else.

@@ -5,8 +5,6 @@ from django.contrib import admin
 
 from . import services
 from .models import (
-    Brand,
-    Category,
     ExtendedFieldDefinition,
     FollowUp,
     ImportJob,
@@ -16,7 +14,6 @@ from .models import (
     OrgSource,
     OwnerChange,
     Reason,
-    Sku,
     SubStatus,
 )
 
@@ -232,23 +229,6 @@ class ReasonAdmin(admin.ModelAdmin):
 @admin.register(OrgSource)
 class OrgSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "name")
-
-
-class CatalogAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "is_active")
-    list_filter = ("is_active",)
-    search_fields = ("code", "name")
-
-
-admin.site.register(Brand, CatalogAdmin)
-admin.site.register(Category, CatalogAdmin)
-
-
-@admin.register(Sku)
-class SkuAdmin(CatalogAdmin):
-    list_display = ("code", "name", "brand", "category", "is_active")
-    list_filter = ("is_active", "brand", "category")
-    list_select_related = ("brand", "category")
 
 
 @admin.register(ExtendedFieldDefinition)

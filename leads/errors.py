@@ -1,20 +1,35 @@
-"""The one registry of error codes: code, message template and HTTP status.
+"""The lead codes, and ``ErrorCode``: every code of the project in one enum.
 
-Model validation, services, forms and the API raise these as Django ``ValidationError``s
-whose ``code`` is the number, so every surface shows the same code and text. The API's
-exception handler (``crm.api.exceptions``) turns them into the response envelope.
+The numbers and texts of 92001-92025 are the Leads API's table; 900xx are this app's own.
+The mechanism (messages, HTTP statuses, envelope items) is ``crm.core.errors``; the
+project-wide codes are registered there and the customer codes in ``customers.errors``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from enum import IntEnum
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from crm.core.errors import (  # noqa: F401 - the mechanism, re-exported for the lead layer
+    REGISTRY,
+    CoreCode,
+    ErrorCollector,
+    ErrorDef,
+    ErrorItem,
+    coded_error,
+    error_code_of,
+    error_item,
+    error_items,
+    http_status_for,
+    http_status_of,
+    iter_errors,
+    message_for,
+    register,
+    rendered_message,
+)
+from customers.errors import CustomerCode
 
 
-class ErrorCode(IntEnum):
+class LeadCode(IntEnum):
     # The Leads resource's own codes.
     LEAD_NOT_FOUND = 92001
     DUPLICATE_LEAD_STATUS = 92002
@@ -22,15 +37,10 @@ class ErrorCode(IntEnum):
     REASON_NOT_FOUND = 92004
     FOLLOWED_UP_ON_NULL = 92005
     LEAD_FOR_NULL = 92006
-    USER_ID_NULL = 92007
-    USER_NOT_FOUND = 92008
     INVALID_LEAD_TYPE = 92009
     LEAD_ID_NULL = 92010
-    CUSTOMER_REGISTRATION_FAILED = 92011
-    USER_DETAILS_EMPTY = 92012
     ORG_SOURCE_NULL = 92013
     INVALID_ORG_SOURCE = 92014
-    INVALID_ID_TYPE = 92015
     INVALID_SKU = 92016
     INVALID_BRAND = 92017
     INVALID_CATEGORY = 92018
@@ -40,71 +50,33 @@ class ErrorCode(IntEnum):
     STATUS_EMPTY = 92022
     SUB_STATUS_EMPTY = 92023
     LEAD_CLOSED = 92024
-    AUTO_REGISTRATION_OFF = 92025
 
-    # Errors outside the Leads resource's table, with stable codes of their own.
-    AUTHENTICATION_REQUIRED = 90001
-    PERMISSION_DENIED = 90002
-    NOT_FOUND = 90003
-    METHOD_NOT_ALLOWED = 90004
-    MALFORMED_JSON = 90005
-    BODY_TOO_LARGE = 90006
-    THROTTLED = 90007
-    INVALID_FIELD = 90008
+    # Lead errors outside the Leads resource's table, with stable codes of their own.
     UNKNOWN_EXTENDED_FIELD = 90009
     INVALID_EXTENDED_FIELD_VALUE = 90010
-    IDEMPOTENCY_KEY_REUSED = 90011
-    BULK_TOO_MANY_ITEMS = 90012
-    INVALID_FILTER = 90013
-    CUSTOMER_NOT_FOUND = 90014
-    CUSTOMER_EXISTS = 90015
-    NOT_ACCEPTABLE = 90016
-    UNSUPPORTED_MEDIA_TYPE = 90017
     REASON_EMPTY = 90018
-    INVALID_BODY = 90019
     NOT_CSV = 90020
     UNKNOWN_CSV_COLUMN = 90021
     EXTENDED_FIELD_EXISTS = 90022
     DUPLICATE_CSV_COLUMN = 90023
     CSV_ROW_TOO_LONG = 90024
-    LENGTH_REQUIRED = 90025
-    SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
     ACTIVE_LEAD_EXISTS = 90101
 
 
-@dataclass(frozen=True)
-class ErrorDef:
-    code: int
-    message: str
-    http_status: int
-
-    def format(self, *args: object) -> str:
-        return self.message.format(*args)
-
-
-def _defs(*rows: tuple[ErrorCode, str, int]) -> dict[int, ErrorDef]:
-    return {int(code): ErrorDef(int(code), message, status) for code, message, status in rows}
-
-
-C = ErrorCode
-REGISTRY: dict[int, ErrorDef] = _defs(
+C = LeadCode
+register(
     (C.LEAD_NOT_FOUND, "Lead not found", 404),
     (C.DUPLICATE_LEAD_STATUS, "Duplicate Lead Status", 409),
     (C.INVALID_LEAD_STATUS, "Invalid Lead Status {0}", 400),
     (C.REASON_NOT_FOUND, "Lead Reason not found with id {0}", 400),
     (C.FOLLOWED_UP_ON_NULL, "followedUpOn cannot be null", 400),
     (C.LEAD_FOR_NULL, "leadFor cannot be null", 400),
-    (C.USER_ID_NULL, "userId cannot be null", 400),
-    (C.USER_NOT_FOUND, "No user found with the given userId {0}", 400),
     (C.INVALID_LEAD_TYPE, "Invalid Lead Type", 400),
     (C.LEAD_ID_NULL, "LeadId cannot be null", 400),
-    (C.CUSTOMER_REGISTRATION_FAILED, "Customer Registration failed", 400),
-    (C.USER_DETAILS_EMPTY, "User Details cannot be empty", 400),
     (C.ORG_SOURCE_NULL, "Org Source cannot be null", 400),
     (C.INVALID_ORG_SOURCE, "Invalid org source", 400),
-    (C.INVALID_ID_TYPE, "Invalid Id Type", 400),
     (C.INVALID_SKU, "Invalid SKU {0}", 400),
     (C.INVALID_BRAND, "Invalid Brand {0}", 400),
     (C.INVALID_CATEGORY, "Invalid Category {0}", 400),
@@ -114,158 +86,24 @@ REGISTRY: dict[int, ErrorDef] = _defs(
     (C.STATUS_EMPTY, "Lead status cannot be empty", 400),
     (C.SUB_STATUS_EMPTY, "Lead sub status cannot be empty", 400),
     (C.LEAD_CLOSED, "Status change not allowed on closed leads", 409),
-    (C.AUTO_REGISTRATION_OFF, "Customer is not registered. Auto-registration is off", 400),
-    (C.AUTHENTICATION_REQUIRED, "Authentication credentials were not provided or are wrong", 401),
-    (C.PERMISSION_DENIED, "You do not have permission to perform this action", 403),
-    (C.NOT_FOUND, "Not found", 404),
-    (C.METHOD_NOT_ALLOWED, "Method {0} not allowed", 405),
-    (C.MALFORMED_JSON, "Malformed JSON: {0}", 400),
-    (C.BODY_TOO_LARGE, "Request body is larger than {0} bytes", 413),
-    (C.THROTTLED, "Too many requests; retry in {0} seconds", 429),
-    (C.INVALID_FIELD, "Invalid value for {0}: {1}", 400),
     (C.UNKNOWN_EXTENDED_FIELD, "Unknown extended field {0}", 400),
     (C.INVALID_EXTENDED_FIELD_VALUE, "Invalid value for extended field {0}: {1}", 400),
-    (
-        C.IDEMPOTENCY_KEY_REUSED,
-        "Idempotency-Key {0} was already used with a different request",
-        422,
-    ),
-    (C.BULK_TOO_MANY_ITEMS, "A bulk request takes at most {0} items", 400),
-    (C.INVALID_FILTER, "Invalid value for filter {0}: {1}", 400),
-    (C.CUSTOMER_NOT_FOUND, "Customer not found", 404),
-    (C.CUSTOMER_EXISTS, "A customer with this {0} already exists", 409),
-    (C.NOT_ACCEPTABLE, "Cannot produce a response in the requested format", 406),
-    (C.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type {0}; send application/json", 415),
     (C.REASON_EMPTY, "Lead reason cannot be empty", 400),
-    (C.INVALID_BODY, "Invalid request body: {0}", 400),
     (C.NOT_CSV, "The file is not a CSV file: {0}", 400),
     (C.UNKNOWN_CSV_COLUMN, "Unknown column {0}", 400),
     (C.EXTENDED_FIELD_EXISTS, "Extended field {0} already exists", 409),
     (C.DUPLICATE_CSV_COLUMN, "Column {0} appears more than once", 400),
     (C.CSV_ROW_TOO_LONG, "The row has {0} fields; the header has {1}", 400),
-    (
-        C.LENGTH_REQUIRED,
-        "Send the body with a Content-Length header; a chunked body is not read",
-        411,
-    ),
-    (C.SERVER_ERROR, "Internal server error", 500),
     (C.ACTIVE_LEAD_EXISTS, "An active lead {0} already exists for this customer and item", 200),
 )
+del C
 
-CLOSED_STATUS_CODES = {int(C.LEAD_CLOSED)}
-
-
-def message_for(code: int, *args: object) -> str:
-    return REGISTRY[int(code)].format(*args)
-
-
-def http_status_for(code: int) -> int:
-    return REGISTRY[int(code)].http_status
-
-
-def coded_error(code: int, *args: object) -> ValidationError:
-    """A ValidationError whose ``code`` is the registry number and whose text is filled in."""
-    return ValidationError(message_for(code, *args), code=int(code))
-
-
-def error_code_of(error: ValidationError) -> int | None:
-    """The registry number of a single ValidationError, or None for Django's own codes."""
-    try:
-        code = int(error.code)
-    except (TypeError, ValueError):
-        return None
-    return code if code in REGISTRY else None
-
-
-class ErrorCollector:
-    """Gathers every broken rule of one request so that all are reported together."""
-
-    def __init__(self) -> None:
-        self._errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str | None, code: int, *args: object) -> None:
-        error = coded_error(code, *args)
-        bucket = self._errors.setdefault(field or NON_FIELD_ERRORS, [])
-        # The same code on the same field once is enough.
-        if not any(e.code == error.code and e.message == error.message for e in bucket):
-            bucket.append(error)
-
-    def extend(self, error: ValidationError, prefix: str = "") -> None:
-        for field, item in iter_errors(error):
-            key = f"{prefix}{field}" if prefix and field != NON_FIELD_ERRORS else field
-            bucket = self._errors.setdefault(key, [])
-            if not any(e.code == item.code and e.message == item.message for e in bucket):
-                bucket.append(item)
-
-    def has(self, code: int) -> bool:
-        return any(e.code == int(code) for errors in self._errors.values() for e in errors)
-
-    def __bool__(self) -> bool:
-        return bool(self._errors)
-
-    def raise_if_any(self) -> None:
-        if self._errors:
-            raise ValidationError(self._errors)
-
-
-def iter_errors(error: ValidationError) -> Iterator[tuple[str, ValidationError]]:
-    """(field, single error) pairs of a possibly nested ValidationError, in order."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                for _, single in iter_errors(item):
-                    yield field, single
-    elif hasattr(error, "error_list") and (
-        len(error.error_list) != 1 or error.error_list[0] is not error
-    ):
-        for item in error.error_list:
-            for field, single in iter_errors(item):
-                yield field, single
-    else:
-        yield NON_FIELD_ERRORS, error
-
-
-def rendered_message(error: ValidationError) -> str:
-    message = error.message
-    if error.params:
-        message = message % error.params
-    return str(message)
-
-
-def error_items(error: ValidationError) -> list[dict[str, object]]:
-    """Envelope items ``{"code", "message"}`` for every error inside a ValidationError.
-
-    Django's own validation codes (``max_length``, ``invalid`` ...) become INVALID_FIELD with the
-    field's name, so a client always gets a number.
-    """
-    items: list[dict[str, object]] = []
-    seen: set[tuple[object, str]] = set()
-    for field, single in iter_errors(error):
-        code = error_code_of(single)
-        if code is not None:
-            item = {"code": code, "message": rendered_message(single)}
-        else:
-            name = field if field != NON_FIELD_ERRORS else "request"
-            item = {
-                "code": int(C.INVALID_FIELD),
-                "message": message_for(C.INVALID_FIELD, name, rendered_message(single)),
-            }
-        key = (item["code"], item["message"])
-        if key not in seen:
-            seen.add(key)
-            items.append(item)
-    return items
-
-
-def http_status_of(items: Iterable[dict[str, object]]) -> int:
-    """One HTTP status for a response carrying these errors: the most specific wins.
-
-    A missing lead (404) outranks a conflict (409), which outranks plain bad input (400).
-    """
-    statuses = [http_status_for(int(item["code"])) for item in items]  # type: ignore[arg-type]
-    if not statuses:
-        return 400
-    for preferred in (500, 404, 413, 429, 401, 403, 409, 422):
-        if preferred in statuses:
-            return preferred
-    return max(statuses)
+# Every code of the project in one enum, in number order: what a reader, a test or the API
+# schema looks a code up by.
+ErrorCode = IntEnum(  # type: ignore[misc]
+    "ErrorCode",
+    sorted(
+        ((m.name, m.value) for e in (CoreCode, CustomerCode, LeadCode) for m in e),
+        key=lambda pair: pair[1],
+    ),
+)

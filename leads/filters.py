@@ -14,9 +14,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
+from crm.core.parsing import parse_id, parse_moment
 from customers.identifiers import normalise_mobile
 from customers.models import Customer
 
@@ -38,36 +37,6 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def _parse_moment(value: str, *, end_of_day: bool) -> datetime.datetime | None:
-    """An ISO 8601 date-time, or a date (its start, or with end_of_day its end)."""
-    # A bare date is tried first: parse_datetime() also reads "2026-11-27" (as midnight),
-    # which would make a "to" date exclude its own day.
-    try:
-        day = parse_date(value)
-    except ValueError:
-        day = None
-    if day is not None:
-        moment = datetime.datetime.combine(
-            day, datetime.time.max if end_of_day else datetime.time.min
-        )
-    else:
-        try:
-            moment = parse_datetime(value)
-        except ValueError:
-            moment = None
-        if moment is None:
-            return None
-    try:
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        # The database compares in UTC: a moment with no UTC equivalent (year 1 at +14:00,
-        # year 9999 at -14:00) is no valid filter value, not a server error. Sent in UTC, as
-        # PostgreSQL refuses offsets past 15:59 that Python accepts (+18:50).
-        return moment.astimezone(datetime.UTC)
-    except OverflowError:
-        return None
-
-
 class LeadFilterForm(forms.Form):
     """Validation of the search parameters, each refusal with its registry code."""
 
@@ -75,8 +44,6 @@ class LeadFilterForm(forms.Form):
         value = (self.cleaned_data.get("userId") or "").strip()
         if not value:
             return None
-        from .services import parse_id
-
         pk = parse_id(value)
         if pk is None or not Customer.objects.filter(pk=pk).exists():
             raise coded_error(ErrorCode.USER_NOT_FOUND, value)
@@ -127,7 +94,7 @@ class LeadFilterForm(forms.Form):
         value = (self.cleaned_data.get(name) or "").strip()
         if not value:
             return None
-        moment = _parse_moment(value, end_of_day=end_of_day)
+        moment = parse_moment(value, end_of_day=end_of_day)
         if moment is None:
             raise coded_error(ErrorCode.INVALID_FILTER, name, "expected an ISO 8601 date or time")
         return moment

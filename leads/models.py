@@ -3,7 +3,6 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
-import re
 from typing import Any
 
 from django.conf import settings
@@ -13,19 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from crm.catalog.models import Brand, CatalogItem, Category, Sku  # noqa: F401 - Lead.clean() checks these
+from crm.core.parsing import parse_id
+
 from .errors import ErrorCode, ErrorCollector, coded_error
-
-
-def _integer_id(value: Any) -> int | None:
-    """An integer id from what a client sent (5 or "5"); None for "abc", 1.5 or true, which
-    would otherwise reach the database lookup and fail there."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
-        return int(value)
-    return None
 
 
 class LeadType(models.TextChoices):
@@ -85,37 +75,6 @@ class OrgSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class CatalogItem(models.Model):
-    code = models.CharField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} · {self.name}"
-
-
-class Brand(CatalogItem):
-    class Meta(CatalogItem.Meta):
-        pass
-
-
-class Category(CatalogItem):
-    class Meta(CatalogItem.Meta):
-        verbose_name_plural = "categories"
-
-
-class Sku(CatalogItem):
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, null=True, blank=True)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True)
-
-    class Meta(CatalogItem.Meta):
-        verbose_name = "SKU"
 
 
 class Reason(models.Model):
@@ -508,7 +467,7 @@ class Lead(models.Model):
             if sub.status != self.status:
                 errors.add("sub_status", ErrorCode.INVALID_SUB_STATUS, sub.name)
 
-        source_id = _integer_id(self.org_source_id)
+        source_id = parse_id(self.org_source_id)
         if self.org_source_id is None:
             errors.add("org_source", ErrorCode.ORG_SOURCE_NULL)
         elif source_id is None or not self.lookups.org_source_exists(source_id):

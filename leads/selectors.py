@@ -4,25 +4,26 @@ of 10 or of 1000 rows costs the same number of queries."""
 from __future__ import annotations
 
 import datetime
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
-from django.utils.functional import cached_property
+
+from crm.catalog.models import Brand, Category, Sku
+from crm.core import paging
+from crm.core.parsing import parse_id
+from customers.models import Customer
+from customers.selectors import customer_search
 
 from .errors import ErrorCode, coded_error
 from .models import (
     ACTIVE_STATUSES,
-    Brand,
-    Category,
     ExtendedFieldDefinition,
     FollowUp,
     Lead,
@@ -30,64 +31,11 @@ from .models import (
     LeadType,
     OrgSource,
     Reason,
-    Sku,
     Status,
     SubStatus,
 )
 
 User = get_user_model()
-
-# Totals from this many rows are kept for LEADS_COUNT_CACHE_SECONDS: counting a million rows
-# costs more than all the rest of a list request. Smaller totals are always exact.
-COUNT_CACHE_FROM = 10_000
-# From this offset a page is found by its keys first: the skipped rows are read from the
-# narrow sort index alone, and only the page's rows are joined.
-DEEP_OFFSET_FROM = 1_000
-
-
-def count_rows(queryset: QuerySet) -> int:
-    """``queryset.count()``; a large total may be up to LEADS_COUNT_CACHE_SECONDS old."""
-    ttl = settings.LEADS_COUNT_CACHE_SECONDS
-    if ttl <= 0:
-        return queryset.count()
-    try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # .none(), or a filter nothing can match
-        return 0
-    key = "rows:" + hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
-    total = cache.get(key)
-    if total is None:
-        total = queryset.count()
-        if total >= COUNT_CACHE_FROM:
-            cache.set(key, total, ttl)
-    return total
-
-
-def page_rows(rows: QuerySet | Sequence[Any], *, offset: int, limit: int) -> list[Any]:
-    """``rows[offset:offset + limit]`` as a list; a deep page of a queryset by keys first."""
-    if offset < DEEP_OFFSET_FROM or not isinstance(rows, QuerySet):
-        return list(rows[offset : offset + limit])
-    keys = rows.values("pk")[offset : offset + limit]
-    return list(rows.filter(pk__in=keys))
-
-
-class ListPaginator(Paginator):
-    """Django's Paginator with the totals of ``count_rows`` and the pages of ``page_rows``."""
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            return count_rows(self.object_list)
-        return len(self.object_list)
-
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows = page_rows(self.object_list, offset=bottom, limit=top - bottom)
-        return self._get_page(rows, number, self)
 
 
 def lead_base_queryset() -> QuerySet[Lead]:
@@ -128,8 +76,6 @@ def lead_search_queryset() -> QuerySet[Lead]:
 
 def lead_get(*, lead_id: Any, detail: bool = True) -> Lead:
     """One lead, or the coded 92001."""
-    from .services import parse_id
-
     pk = parse_id(lead_id)
     queryset = lead_detail_queryset() if detail else lead_base_queryset()
     lead = queryset.filter(pk=pk).first() if pk is not None else None
@@ -188,7 +134,7 @@ def dashboard_stats(
     stats = cache.get(key) if ttl > 0 else None
     if stats is None:
         stats = _dashboard_counts(owner=owner, today=today, weeks=weeks)
-        if ttl > 0 and stats["total"] >= COUNT_CACHE_FROM:
+        if ttl > 0 and stats["total"] >= paging.COUNT_CACHE_FROM:
             cache.set(key, stats, ttl)
     return stats
 
@@ -328,3 +274,25 @@ def catalog_names(*, leads: Iterable[Lead]) -> dict[tuple[str, str], str]:
 def extended_field_list(*, active_only: bool = False) -> QuerySet[ExtendedFieldDefinition]:
     definitions = ExtendedFieldDefinition.objects.order_by("name")
     return definitions.filter(is_active=True) if active_only else definitions
+
+
+def with_item_names(leads: Iterable[Lead]) -> list[Lead]:
+    """The leads, each with ``item_name``: the catalog name of its SKU, brand or category
+    ("" for custom items or codes no longer in the catalog). One query for the lot."""
+    leads = list(leads)
+    names = catalog_names(leads=leads)
+    for lead in leads:
+        lead.item_name = names.get((lead.type, lead.lead_for), "")
+    return leads
+
+
+def customer_list(*, q: str = "") -> QuerySet[Customer]:
+    """Customers as ``customer_search`` finds them, each with its number of leads and of
+    active leads counted in the same query."""
+    return customer_search(
+        q=q,
+        customers=Customer.objects.annotate(
+            lead_count=Count("leads"),
+            active_lead_count=Count("leads", filter=Q(leads__status__in=list(ACTIVE_STATUSES))),
+        ),
+    )

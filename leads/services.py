@@ -8,6 +8,7 @@ found is collected and raised together as one ``ValidationError`` of coded error
 from __future__ import annotations
 
 import datetime
+import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crm.sentinel import MISSING
+from crm.core.parsing import MISSING
 from customers.models import Customer
 from customers.services import customer_resolve
 
+from . import events
 from .errors import ErrorCode, ErrorCollector, coded_error, error_items, message_for
 from .models import (
     ACTIVE_STATUSES,
@@ -261,6 +263,7 @@ def lead_create(
         row.lead = lead
         row.created_by = created_by
     FollowUp.objects.bulk_create(followups)
+    events.lead_created(lead=lead, actor=created_by)
     return LeadCreateResult(lead=lead, warnings=warnings)
 
 
@@ -343,6 +346,7 @@ def lead_change_status(
     errors.raise_if_any()
 
     now = timezone.now()
+    previous_status = lead.status
     lead.status = status
     lead.sub_status = sub
     lead.last_updated_on = now
@@ -350,7 +354,7 @@ def lead_change_status(
     _full_clean(lead, errors)
     errors.raise_if_any()
     lead.save(update_fields=["status", "sub_status", "last_updated_on", "last_updated_by"])
-    LeadStatus.objects.create(
+    status_row = LeadStatus.objects.create(
         lead=lead,
         status=status,
         sub_status=sub,
@@ -358,6 +362,9 @@ def lead_change_status(
         notes=_text(notes),
         created_by=changed_by,
         created_on=now,
+    )
+    events.lead_status_changed(
+        lead=lead, actor=changed_by, previous_status=previous_status, status_row=status_row
     )
     return lead
 
@@ -441,6 +448,7 @@ def lead_add_followup(
     lead.save(
         update_fields=["last_follow_up", "next_follow_up", "last_updated_on", "last_updated_by"]
     )
+    events.followup_added(lead=lead, actor=created_by, followup=followup)
     return followup
 
 
@@ -472,6 +480,7 @@ def _assign(lead: Lead, owner: Any, changed_by: Any) -> None:
         changed_by=changed_by,
         changed_on=lead.last_updated_on,
     )
+    events.lead_assigned(lead=lead, actor=changed_by, previous_owner_id=previous)
 
 
 @transaction.atomic
@@ -503,6 +512,7 @@ def lead_update(
     """Update a lead's extended fields (merged; a null value removes the key), owner and next
     follow-up. Status changes go through lead_change_status()."""
     lead = _lock_lead(lead_id)
+    stored = {name: lead.loaded_value(name) for name in ("extended_fields", "next_follow_up")}
     errors = ErrorCollector()
     if extended_fields is not MISSING:
         if not isinstance(extended_fields, dict):
@@ -524,6 +534,13 @@ def lead_update(
     lead.save(
         update_fields=["extended_fields", "next_follow_up", "last_updated_on", "last_updated_by"]
     )
+    changed = [
+        name
+        for name in ("extended_fields", "next_follow_up")
+        if lead.loaded_value(name) != stored.get(name)
+    ]
+    if changed:
+        events.lead_updated(lead=lead, actor=updated_by, fields=changed)
     return lead
 
 
@@ -633,3 +650,16 @@ def extended_field_update(
     definition.full_clean(validate_unique=False)
     definition.save()
     return definition
+
+
+# The rows migration 0002 adds, from its own list: a database emptied by a test's flush, or
+# one made by generate_leads, gets them back without a second copy of the data.
+_REFERENCE_MIGRATION = "leads.migrations.0002_org_sources_and_history_guards"
+
+
+@transaction.atomic
+def reference_data_ensure() -> None:
+    """The org sources (fixed ids) and the org settings row every org has."""
+    for pk, name in importlib.import_module(_REFERENCE_MIGRATION).ORG_SOURCES:
+        OrgSource.objects.update_or_create(pk=pk, defaults={"name": name})
+    OrgSettings.load()

@@ -1,7 +1,7 @@
 import pytest
 
 from leads.models import OrgSource
-from leads.reference import ensure_reference_data
+from leads.services import reference_data_ensure
 
 from .factories import PASSWORD, UserFactory
 
@@ -11,7 +11,7 @@ def _reference_data(db):
     """Org sources come from a data migration; a transactional test's flush removes them, so
     they are put back before each test that finds them gone."""
     if not OrgSource.objects.filter(pk=OrgSource.INSTORE_ID).exists():
-        ensure_reference_data()
+        reference_data_ensure()
 
 
 @pytest.fixture(autouse=True)

@@ -4,17 +4,15 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from crm.catalog.models import Brand, Category, Sku
 from customers.models import Customer
 from leads.models import (
-    Brand,
-    Category,
     ExtendedFieldDefinition,
     FollowUp,
     Lead,
     LeadStatus,
     LeadType,
     Reason,
-    Sku,
     Status,
     SubStatus,
 )

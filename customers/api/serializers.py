@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from crm.api.serializers import DateTimeField, RawField, RequestSerializer, TextField, args
+from crm.core.api.serializers import DateTimeField, RawField, RequestSerializer, TextField, args
 from customers.models import Customer
 
 OPTIONAL_TEXT = {"required": False, "allow_null": True, "allow_blank": True}

@@ -8,15 +8,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from crm.api.envelope import object_envelope, object_response
-from crm.api.exceptions import raise_coded
-from crm.api.schema import error_response
-from crm.api.serializers import call_service
-from crm.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
+from crm.core.api.envelope import object_envelope, object_response
+from crm.core.api.exceptions import raise_coded
+from crm.core.api.schema import error_response
+from crm.core.api.serializers import call_service
+from crm.core.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
+from crm.core.errors import CoreCode
+from crm.core.parsing import parse_id
 from customers import selectors, services
+from customers.errors import CustomerCode as ErrorCode
 from customers.services import IdType
-from leads.errors import ErrorCode
-from leads.services import parse_id
 
 from .serializers import CustomerRegisterSerializer, CustomerSerializer
 
@@ -77,7 +78,7 @@ class CustomerViewSet(ApiViewSet):
                 400,
                 "An identifier that is not valid, a wrong JSON type",
                 ErrorCode.CUSTOMER_REGISTRATION_FAILED,
-                ErrorCode.INVALID_FIELD,
+                CoreCode.INVALID_FIELD,
             ),
             409: error_response(
                 409,

@@ -11,8 +11,8 @@ from typing import Any
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from crm.api.envelope import MessageSerializer
-from crm.api.serializers import (
+from crm.core.api.envelope import MessageSerializer
+from crm.core.api.serializers import (
     DateTimeField,
     IdField,
     RawField,
@@ -22,7 +22,7 @@ from crm.api.serializers import (
     arg,
     args,
 )
-from crm.sentinel import MISSING
+from crm.core.parsing import MISSING
 from customers.api.serializers import CustomerSummarySerializer
 from leads.models import LeadType, Status
 

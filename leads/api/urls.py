@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .export import LeadExportAPIView
 from .views import (
     BulkStatusViewSet,
     LeadViewSet,
@@ -17,4 +19,8 @@ router.register("leads/substatuses", SubStatusListViewSet, basename="api-substat
 router.register("leads/bulk/status", BulkStatusViewSet, basename="api-bulk-status")
 router.register("leads", LeadViewSet, basename="api-lead")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Before the router's leads/{leadId}, which would take "export" for a lead id.
+    path("leads/export", LeadExportAPIView.as_view(), name="api-lead-export"),
+    *router.urls,
+]

@@ -14,19 +14,19 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from crm.api.envelope import (
+from crm.core.api.envelope import (
     list_of,
     list_response,
     object_envelope,
     object_response,
 )
-from crm.api.exceptions import dedupe, detail_items, raise_coded
-from crm.api.pagination import FullListPagination, LimitOffsetPagination
-from crm.api.permissions import HasWritePermission, IsActiveStaff
-from crm.api.schema import error_response as _errors
-from crm.api.schema import paging_parameters
-from crm.api.serializers import call_service, dry_run
-from crm.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
+from crm.core.api.exceptions import dedupe, detail_items, raise_coded
+from crm.core.api.pagination import FullListPagination, LimitOffsetPagination
+from crm.core.api.permissions import HasWritePermission, IsActiveStaff
+from crm.core.api.schema import error_response as _errors
+from crm.core.api.schema import paging_parameters
+from crm.core.api.serializers import call_service, dry_run
+from crm.core.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
 from leads import selectors, services
 from leads.errors import ErrorCode, ErrorCollector
 from leads.filters import SEARCH_MAX_LENGTH, SORT_FIELDS, filtered_leads

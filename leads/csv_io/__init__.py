@@ -6,7 +6,7 @@ the same columns, ``jobs`` runs imports in the background for the pages.
 """
 
 from .columns import COLUMNS
-from .exporter import export_lines
+from .exporter import csv_response, export_lines
 from .importer import ImportSummary, LeadImporter, RowResult, read_report
 from .reader import CsvFileError
 
@@ -16,6 +16,7 @@ __all__ = [
     "ImportSummary",
     "LeadImporter",
     "RowResult",
+    "csv_response",
     "export_lines",
     "read_report",
 ]

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from customers.services import IdType
@@ -97,3 +98,16 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).isoformat()
     return str(value)
+
+
+def csv_response(lines: Any, *, bom: bool) -> StreamingHttpResponse:
+    def body() -> Any:
+        if bom:
+            # Excel opens a UTF-8 file as such only when it starts with a BOM.
+            yield "\ufeff"
+        yield from lines
+
+    response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="leads-{stamp}.csv"'
+    return response

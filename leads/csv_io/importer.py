@@ -30,7 +30,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from crm.sentinel import MISSING
+from crm.catalog.models import Brand, Category, Sku
+from crm.core.db import insert_all
+from crm.core.parsing import MISSING
 from customers.models import Customer
 from customers.services import (
     IdType,
@@ -42,8 +44,6 @@ from customers.services import (
 from ..errors import ErrorCode, ErrorCollector, error_items, message_for
 from ..models import (
     ACTIVE_STATUSES,
-    Brand,
-    Category,
     Lead,
     LeadStatus,
     LeadType,
@@ -51,7 +51,6 @@ from ..models import (
     OrgSource,
     Reason,
     ReferenceLookups,
-    Sku,
     Status,
     SubStatus,
 )
@@ -62,7 +61,6 @@ from ..services import (
     resolve_staff_user,
     resolve_sub_status,
 )
-from .inserts import insert_all
 from .mapping import MappedRow, map_record
 from .reader import CsvSource, Header, Problem, Record
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm.core.parsing import parse_moment
+
 from ..errors import ErrorCode, ErrorCollector
-from ..filters import _parse_moment
 from . import columns as cols
 from .reader import Header, Record
 
@@ -75,7 +76,7 @@ def map_record(record: Record, header: Header) -> MappedRow:
     if cols.NEXT_FOLLOW_UP in values:
         # The lead list's date reading: an ISO 8601 date-time, or a date (its start), in the
         # org's time zone when no offset is given.
-        moment = _parse_moment(values[cols.NEXT_FOLLOW_UP], end_of_day=False)
+        moment = parse_moment(values[cols.NEXT_FOLLOW_UP], end_of_day=False)
         if moment is None:
             mapped.errors.add(
                 "next_follow_up",

@@ -142,7 +142,7 @@ def test_handler404_answers_json_under_v2_and_leaves_pages_to_django(rf, monkeyp
     from django.http import Http404, HttpResponseNotFound
     from django.views import defaults
 
-    from crm.api.exceptions import handler404
+    from crm.core.api.exceptions import handler404
 
     monkeypatch.setattr(
         defaults, "page_not_found", lambda request, exception: HttpResponseNotFound("page")
@@ -158,7 +158,7 @@ def test_handler404_answers_json_under_v2_and_leaves_pages_to_django(rf, monkeyp
 
 
 def test_handler500_answers_json_under_v2(rf):
-    from crm.api.exceptions import handler500
+    from crm.core.api.exceptions import handler500
 
     response = handler500(rf.get("/v2/leads"))
 
@@ -189,9 +189,9 @@ def test_a_bad_leadid_of_any_shape_is_92001(api):
 
 def test_the_exception_handler_module_imports_first_without_a_cycle():
     # rest_framework.views reads DEFAULT_PARSER_CLASSES at import, and the parser imports
-    # crm.api.exceptions: importing the latter first must still work (a fresh interpreter).
+    # crm.core.api.exceptions: importing the latter first must still work (a fresh interpreter).
     code = (
-        "import django; django.setup(); import crm.api.exceptions; "
+        "import django; django.setup(); import crm.core.api.exceptions; "
         "from rest_framework.views import APIView; print(APIView.parser_classes[0].__module__)"
     )
     result = subprocess.run(
@@ -204,4 +204,4 @@ def test_the_exception_handler_module_imports_first_without_a_cycle():
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "crm.api.parsers"
+    assert result.stdout.strip() == "crm.core.api.parsers"

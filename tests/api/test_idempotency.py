@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from crm.models import IdempotencyKey
+from crm.core.models import IdempotencyKey
 from leads.models import FollowUp, Lead, LeadStatus
 from tests.factories import LeadFactory
 

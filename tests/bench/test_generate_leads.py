@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from crm.pages.management.commands import generate_leads
 from customers.models import Customer
-from leads.management.commands import generate_leads
 from leads.models import ACTIVE_STATUSES, FollowUp, Lead, LeadStatus, LeadType, Status
 from tests.factories import CustomerFactory
 

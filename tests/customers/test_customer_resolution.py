@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from crm.sentinel import MISSING
+from crm.core.parsing import MISSING
 from customers.models import Customer
 from customers.services import customer_register, customer_resolve
 from leads import services

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 
+from crm.core import paging
 from leads import selectors
 from leads.filters import filtered_leads
 from leads.models import LeadType, OrgSource, Status
@@ -24,39 +25,39 @@ def _empty_cache():
 def test_small_totals_are_counted_every_time(db, settings):
     settings.LEADS_COUNT_CACHE_SECONDS = 60
     LeadFactory.create_batch(2)
-    assert selectors.count_rows(selectors.lead_base_queryset()) == 2
+    assert paging.count_rows(selectors.lead_base_queryset()) == 2
     LeadFactory()
-    assert selectors.count_rows(selectors.lead_base_queryset()) == 3
+    assert paging.count_rows(selectors.lead_base_queryset()) == 3
 
 
 def test_large_totals_are_reused_for_a_few_seconds(db, settings, monkeypatch):
     settings.LEADS_COUNT_CACHE_SECONDS = 60
-    monkeypatch.setattr(selectors, "COUNT_CACHE_FROM", 3)
+    monkeypatch.setattr(paging, "COUNT_CACHE_FROM", 3)
     LeadFactory.create_batch(3, status=Status.OPEN)
     leads = filtered_leads(QueryDict("status=OPEN"), selectors.lead_base_queryset())
-    assert selectors.count_rows(leads) == 3
+    assert paging.count_rows(leads) == 3
     LeadFactory(status=Status.OPEN)
     # The same search within the time allowed: the total it counted before.
-    assert selectors.count_rows(leads) == 3
+    assert paging.count_rows(leads) == 3
     # Another search is counted on its own.
     everything = filtered_leads(QueryDict(""), selectors.lead_base_queryset())
-    assert selectors.count_rows(everything) == 4
+    assert paging.count_rows(everything) == 4
     cache.clear()
-    assert selectors.count_rows(leads) == 4
+    assert paging.count_rows(leads) == 4
 
 
 def test_no_total_is_reused_when_the_setting_is_zero(db, settings, monkeypatch):
     settings.LEADS_COUNT_CACHE_SECONDS = 0
-    monkeypatch.setattr(selectors, "COUNT_CACHE_FROM", 1)
+    monkeypatch.setattr(paging, "COUNT_CACHE_FROM", 1)
     LeadFactory()
-    assert selectors.count_rows(selectors.lead_base_queryset()) == 1
+    assert paging.count_rows(selectors.lead_base_queryset()) == 1
     LeadFactory()
-    assert selectors.count_rows(selectors.lead_base_queryset()) == 2
+    assert paging.count_rows(selectors.lead_base_queryset()) == 2
 
 
 @pytest.mark.parametrize("query", ["", "status=OPEN", "sortBy=nextFollowUp&sortOrder=ASC"])
 def test_a_deep_page_has_the_rows_of_a_plain_slice(db, monkeypatch, query):
-    monkeypatch.setattr(selectors, "DEEP_OFFSET_FROM", 2)
+    monkeypatch.setattr(paging, "DEEP_OFFSET_FROM", 2)
     now = timezone.now()
     for n in range(9):
         LeadFactory(
@@ -67,7 +68,7 @@ def test_a_deep_page_has_the_rows_of_a_plain_slice(db, monkeypatch, query):
     leads = filtered_leads(QueryDict(query), selectors.lead_detail_queryset())
     expected = [lead.pk for lead in leads[3:6]]
 
-    page = selectors.page_rows(leads, offset=3, limit=3)
+    page = paging.page_rows(leads, offset=3, limit=3)
 
     assert [lead.pk for lead in page] == expected
     # Related lists still come prefetched with the page.
@@ -75,11 +76,11 @@ def test_a_deep_page_has_the_rows_of_a_plain_slice(db, monkeypatch, query):
 
 
 def test_a_deep_page_costs_the_same_queries(db, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(selectors, "DEEP_OFFSET_FROM", 2)
+    monkeypatch.setattr(paging, "DEEP_OFFSET_FROM", 2)
     LeadFactory.create_batch(6)
     leads = selectors.lead_detail_queryset().order_by("-created_on", "-id")
     with django_assert_num_queries(3):  # the page, its follow-ups, its status log
-        assert len(selectors.page_rows(leads, offset=4, limit=10)) == 2
+        assert len(paging.page_rows(leads, offset=4, limit=10)) == 2
 
 
 def test_dashboard_breakdowns_add_up(db, django_assert_num_queries):
@@ -147,7 +148,7 @@ def test_dashboard_for_one_owner_counts_only_their_leads(db):
 
 def test_a_large_dashboard_is_reused_a_small_one_counted_again(db, settings, monkeypatch):
     settings.LEADS_COUNT_CACHE_SECONDS = 60
-    monkeypatch.setattr(selectors, "COUNT_CACHE_FROM", 3)
+    monkeypatch.setattr(paging, "COUNT_CACHE_FROM", 3)
     LeadFactory.create_batch(2, status=Status.WON)
     assert selectors.dashboard_stats()["total"] == 2
     LeadFactory(status=Status.WON)
@@ -162,20 +163,20 @@ def test_a_large_dashboard_is_reused_a_small_one_counted_again(db, settings, mon
 def test_list_paginator_pages_like_djangos(db, monkeypatch):
     from django.core.paginator import Paginator
 
-    monkeypatch.setattr(selectors, "DEEP_OFFSET_FROM", 2)
+    monkeypatch.setattr(paging, "DEEP_OFFSET_FROM", 2)
     LeadFactory.create_batch(7)
     leads = selectors.lead_base_queryset().order_by("-created_on", "-id")
-    ours, django = selectors.ListPaginator(leads, 3), Paginator(leads, 3)
+    ours, django = paging.ListPaginator(leads, 3), Paginator(leads, 3)
     assert ours.count == django.count == 7
     for number in (1, 2, 3):
         assert list(ours.page(number)) == list(django.page(number))
-    orphans = selectors.ListPaginator(leads, 3, orphans=1)
+    orphans = paging.ListPaginator(leads, 3, orphans=1)
     assert len(orphans.page(2)) == 4
 
 
 def test_an_empty_queryset_counts_zero_without_a_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert selectors.count_rows(selectors.lead_base_queryset().none()) == 0
+        assert paging.count_rows(selectors.lead_base_queryset().none()) == 0
 
 
 @pytest.mark.postgres

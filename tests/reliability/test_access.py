@@ -14,7 +14,7 @@ from django.utils.timezone import now
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from crm.models import IdempotencyKey
+from crm.core.models import IdempotencyKey
 from leads.models import ImportJob, Lead, OrgSettings, OwnerChange
 from tests.factories import (
     ExtendedFieldFactory,

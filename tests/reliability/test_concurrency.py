@@ -18,7 +18,7 @@ import pytest
 import requests
 from django.db import connection
 
-from crm.models import IdempotencyKey
+from crm.core.models import IdempotencyKey
 from customers.models import Customer
 from leads.models import CLOSED_STATUSES, FollowUp, Lead, LeadStatus, OwnerChange, Status
 from tests.factories import PASSWORD, CustomerFactory, LeadFactory, SubStatusFactory, UserFactory

@@ -26,7 +26,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 
-from crm.api.parsers import unstorable
+from crm.core.api.parsers import unstorable
 from crm.wsgi import application
 from leads.errors import REGISTRY, ErrorCode, http_status_of
 from leads.models import Status
@@ -157,7 +157,7 @@ def check_refusal_is_a_rule(ctx, response, case) -> None:
     allowed = set(RULE_CODES)
     if any(unstorable(part) for part in (case.body, case.query, case.path_parameters)):
         # JSON and the schema allow U+0000 in text; the API refuses it (no database stores
-        # it) as an invalid value of its field, like the rest of crm.api.parsers.unstorable().
+        # it) as an invalid value of its field, like the rest of crm.core.api.parsers.unstorable().
         allowed.add(int(ErrorCode.INVALID_FIELD))
     assert codes <= allowed, f"schema-valid request refused with {sorted(codes - allowed)}"
 

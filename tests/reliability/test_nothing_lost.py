@@ -25,6 +25,7 @@ from leads.models import (
     ImportJob,
     Lead,
     LeadStatus,
+    OrgSource,
     OwnerChange,
     Status,
 )
@@ -275,6 +276,8 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
     reason = ReasonFactory()
     SubStatusFactory(status=Status.ON_HOLD, name="Later")
     field = ExtendedFieldFactory(name="budget")
+    # A source gone missing, for reference_data_ensure() to put back.
+    OrgSource.objects.filter(pk=10).delete()
     moment = timezone.now()
     return {
         "lead_create": lambda: services.lead_create(
@@ -327,6 +330,7 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
         "extended_field_update": lambda: services.extended_field_update(
             field_id=field.pk, label="Budget", choices=["high", "low"], is_active=False
         ),
+        "reference_data_ensure": services.reference_data_ensure,
         "customer_register": lambda: customer_services.customer_register(
             first_name="Ana", mobile="9876554321", email="ana@example.com"
         ),

@@ -1,0 +1,83 @@
+"""Turning what a client sent into Python values: the one id parser, the one date parser,
+and the marker for "the client did not send this key"."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Final
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+
+class _Missing:
+    """A marker for "the client did not send this key", distinct from an explicit null."""
+
+    _instance = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Final = _Missing()
+
+# What the database's bigint holds: a larger id cannot exist, so it parses as no id.
+_BIGINT = 2**63
+
+
+def parse_id(value: Any) -> int | None:
+    """An integer id from what a client sent (5, "5", " 5 ", 5.0), or None when it cannot be
+    one ("abc", 1.5, true, None, a list ...), which would otherwise fail in the lookup."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    if isinstance(value, int | float):
+        number = int(value)
+    elif isinstance(value, str):
+        try:
+            number = int(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if -_BIGINT < number < _BIGINT else None
+
+
+def parse_moment(value: str, *, end_of_day: bool = False) -> datetime.datetime | None:
+    """An ISO 8601 date-time, or a date (its start, or with end_of_day its end), in UTC;
+    None when the text is neither."""
+    # A bare date is tried first: parse_datetime() also reads "2026-11-27" (as midnight),
+    # which would make a "to" date exclude its own day.
+    try:
+        day = parse_date(value)
+    except ValueError:
+        day = None
+    if day is not None:
+        moment = datetime.datetime.combine(
+            day, datetime.time.max if end_of_day else datetime.time.min
+        )
+    else:
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is None:
+            return None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # The database compares in UTC: a moment with no UTC equivalent (year 1 at +14:00,
+        # year 9999 at -14:00) is no valid value, not a server error. Given in UTC, as
+        # PostgreSQL refuses offsets past 15:59 that Python accepts (+18:50).
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        return None

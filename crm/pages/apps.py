@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    """The staff pages over every app: views, forms, page URLs, template tags, demo data."""
+
+    name = "crm.pages"
+    label = "pages"
+    verbose_name = "Staff pages"

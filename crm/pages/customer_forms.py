@@ -1,0 +1,49 @@
+"""The customer registration form: input shaped for ``customers.services.customer_register``,
+whose coded errors (92011 for an invalid mobile or email, 90015 for a taken one) land on the
+fields they concern."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from customers.models import Customer
+from customers.services import customer_register
+
+from .forms import ServiceFormMixin, choice_text_field
+
+
+class CustomerRegisterForm(ServiceFormMixin, forms.Form):
+    first_name = forms.CharField(label="First name", required=False, max_length=100)
+    last_name = forms.CharField(label="Last name", required=False, max_length=100)
+    mobile = forms.CharField(
+        label="Mobile",
+        required=False,
+        max_length=40,
+        help_text="With the country code, or a local number.",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    email = forms.CharField(
+        label="Email",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    external_id = forms.CharField(
+        label="External id", required=False, max_length=100, help_text="A loyalty card number."
+    )
+    loyalty_type = choice_text_field(
+        "Type", Customer.LoyaltyType.choices, initial=Customer.LoyaltyType.NON_LOYALTY
+    )
+
+    def save(self) -> Customer:
+        data: dict[str, Any] = self.cleaned_data
+        return customer_register(
+            loyalty_type=data.get("loyalty_type") or Customer.LoyaltyType.NON_LOYALTY,
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            mobile=data.get("mobile") or None,
+            email=data.get("email") or None,
+            external_id=data.get("external_id") or None,
+        )

@@ -1,0 +1,74 @@
+"""Add a lead: find the customer (or register one in the same form), the item, owner, source
+and next follow-up."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from crm.core.parsing import parse_id
+from crm.pages.forms import LeadCreateForm
+from customers.selectors import customer_get
+from leads.models import LeadType, OrgSettings, OrgSource
+from leads.selectors import (
+    assignable_owners,
+    catalog_suggestions,
+    extended_field_list,
+    org_source_list,
+)
+
+from ..access import staff_required
+
+SUGGESTION_TYPES = (LeadType.SKU, LeadType.BRAND, LeadType.CATEGORY)
+
+
+@staff_required
+def lead_create(request: HttpRequest) -> HttpResponse:
+    owners = list(assignable_owners())
+    sources = list(org_source_list())
+    definitions = list(extended_field_list(active_only=True))
+    arguments = {"owners": owners, "sources": sources, "definitions": definitions}
+    customer = None
+    if request.method == "POST":
+        form = LeadCreateForm(request.POST, **arguments)
+        if form.is_valid():
+            try:
+                result = form.save(user=request.user)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                lead = result.lead
+                messages.success(request, f"Lead #{lead.pk} added for {lead.customer}.")
+                for warning in result.warnings:
+                    messages.warning(request, f"{warning['code']} · {warning['message']}")
+                return redirect("lead-detail", lead_id=lead.pk)
+    else:
+        initial = {
+            "owner": request.user.get_username(),
+            "org_source": str(OrgSource.INSTORE_ID),
+        }
+        customer_id = parse_id(request.GET.get("customer"))
+        customer = customer_get(customer_id=customer_id) if customer_id is not None else None
+        if customer is not None:
+            initial.update({"find_by": "USER_ID", "identifier": str(customer.pk)})
+        form = LeadCreateForm(initial=initial, **arguments)
+    context = {
+        "form": form,
+        "customer": customer,
+        "auto_register": OrgSettings.load().auto_register_customers,
+        "suggestions": {
+            kind: catalog_suggestions(type=kind, limit=300) for kind in SUGGESTION_TYPES
+        },
+    }
+    return render(request, "leads/lead_create.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+def lead_for_suggestions(request: HttpRequest) -> JsonResponse:
+    """Catalog items for the "Lead for" input as the person types."""
+    items = catalog_suggestions(
+        type=request.GET.get("type", ""), q=request.GET.get("q", "")[:100], limit=20
+    )
+    return JsonResponse({"data": [{"code": code, "name": name} for code, name in items]})

@@ -1,0 +1,161 @@
+"""The lead page: customer card, status timeline, follow-ups, owner history and extended
+fields, with the forms that change status, add a follow-up, reassign and edit details."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from crm.pages.forms import (
+    AssignOwnerForm,
+    FollowUpForm,
+    LeadDetailsForm,
+    StatusChangeForm,
+    sub_status_map,
+)
+from leads.errors import error_items
+from leads.models import Lead
+from leads.selectors import (
+    assignable_owners,
+    extended_field_list,
+    lead_get,
+    lead_owner_history,
+    reason_list,
+    substatus_list,
+    with_item_names,
+)
+
+from ..access import staff_required
+
+FORM_NAMES = ("status_form", "followup_form", "owner_form", "details_form")
+
+
+def _load(lead_id: int) -> Lead:
+    try:
+        return lead_get(lead_id=lead_id)
+    except ValidationError as exc:
+        # The 404 page shows the same coded text as the API: "92001 · Lead not found".
+        (item,) = error_items(exc)
+        raise Http404(f"{item['code']} · {item['message']}") from None
+
+
+def render_lead_page(
+    request: HttpRequest, lead_id: int, *, status: int = 200, **bound: Any
+) -> HttpResponse:
+    """The page with fresh forms, or with the one just submitted and its errors."""
+    lead = with_item_names([_load(lead_id)])[0]
+    sub_statuses = list(substatus_list())
+    reasons = list(reason_list())
+    owners = list(assignable_owners())
+    definitions = list(extended_field_list())
+    active_definitions = [d for d in definitions if d.is_active]
+    forms = {
+        "status_form": StatusChangeForm(sub_statuses=sub_statuses, reasons=reasons),
+        # Most follow-ups are recorded right after the call: now is the likely answer.
+        "followup_form": FollowUpForm(
+            initial={"followed_up_on": timezone.localtime().replace(second=0, microsecond=0)}
+        ),
+        "owner_form": AssignOwnerForm(
+            owners=owners, initial={"owner": lead.owner.get_username() if lead.owner else ""}
+        ),
+        "details_form": LeadDetailsForm(definitions=active_definitions, lead=lead),
+    }
+    forms.update(bound)
+    labels = {d.name: d for d in definitions}
+    extended = [
+        {
+            "name": name,
+            "label": (labels[name].label or name) if name in labels else name,
+            "value": value,
+            "known": name in labels,
+        }
+        for name, value in sorted(lead.extended_fields.items())
+    ]
+    status_logs = list(lead.status_logs.all())
+    context = {
+        "lead": lead,
+        "customer": lead.customer,
+        "status_logs": list(reversed(status_logs)),
+        "followups": list(reversed(list(lead.followups.all()))),
+        "owner_history": list(reversed(list(lead_owner_history(lead=lead)))),
+        "extended": extended,
+        "sub_status_map": sub_status_map(sub_statuses),
+        "now": timezone.now(),
+        "open_form": next((name for name in FORM_NAMES if name in bound), ""),
+        **forms,
+    }
+    return render(request, "leads/lead_detail.html", context, status=status)
+
+
+@staff_required
+def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
+    return render_lead_page(request, lead_id)
+
+
+def _lead_action(
+    form_name: str, build: Callable[[HttpRequest, int], Any], success: Callable[[Any], str]
+) -> Callable[..., HttpResponse]:
+    """A POST handler: build the form, call its service; on success go back to the page with
+    a message, otherwise show the page again with the form's coded errors."""
+
+    @require_POST
+    @staff_required
+    def view(request: HttpRequest, lead_id: int) -> HttpResponse:
+        form = build(request, lead_id)
+        if form.is_valid():
+            try:
+                result = form.save(lead_id=lead_id, user=request.user)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, success(result))
+                return redirect("lead-detail", lead_id=lead_id)
+        return render_lead_page(request, lead_id, status=400, **{form_name: form})
+
+    return view
+
+
+lead_change_status = _lead_action(
+    "status_form",
+    lambda request, lead_id: StatusChangeForm(
+        request.POST, sub_statuses=substatus_list(), reasons=reason_list()
+    ),
+    lambda lead: (
+        f"Status changed to {lead.get_status_display()}"
+        + (f" / {lead.sub_status.name}." if lead.sub_status else ".")
+    ),
+)
+
+lead_add_followup = _lead_action(
+    "followup_form",
+    lambda request, lead_id: FollowUpForm(request.POST),
+    lambda followup: "Follow-up added.",
+)
+
+lead_assign = _lead_action(
+    "owner_form",
+    lambda request, lead_id: AssignOwnerForm(request.POST, owners=assignable_owners()),
+    lambda lead: (
+        f"Lead assigned to {lead.owner.get_username()}." if lead.owner else "Lead unassigned."
+    ),
+)
+
+
+def _details_form(request: HttpRequest, lead_id: int) -> LeadDetailsForm:
+    return LeadDetailsForm(
+        request.POST,
+        definitions=extended_field_list(active_only=True),
+        lead=_load(lead_id),
+    )
+
+
+lead_update_details = _lead_action(
+    "details_form", _details_form, lambda lead: "Lead details saved."
+)

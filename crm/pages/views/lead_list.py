@@ -1,0 +1,151 @@
+"""The lead list: the API's filters and search, sorting, pagination, CSV export, and bulk
+assign / bulk status change with a result per lead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from crm.core.paging import ListPaginator
+from crm.pages.forms import PAGE_SIZES, BulkActionForm, LeadSearchForm, sub_status_map
+from leads.filters import filtered_leads
+from leads.models import Lead
+from leads.selectors import (
+    assignable_owners,
+    lead_base_queryset,
+    org_source_list,
+    reason_list,
+    substatus_list,
+    with_item_names,
+)
+
+from ..access import staff_required
+
+DEFAULT_PAGE_SIZE = 25
+BULK_RESULT_KEY = "lead_bulk_result"
+
+
+def page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+@staff_required
+def lead_list(request: HttpRequest) -> HttpResponse:
+    owners = list(assignable_owners())
+    sources = list(org_source_list())
+    sub_statuses = list(substatus_list())
+    reasons = list(reason_list())
+    search = LeadSearchForm(
+        request.GET,
+        owners=owners,
+        sources=sources,
+        sub_status_names=sorted({sub.name for sub in sub_statuses}),
+    )
+    try:
+        leads = filtered_leads(request.GET, lead_base_queryset())
+    except ValidationError as exc:
+        search.add_filter_errors(exc)
+        leads = Lead.objects.none()
+    paginator = ListPaginator(leads, page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
+    bulk_result = request.session.pop(BULK_RESULT_KEY, None)
+    bulk_form = BulkActionForm(
+        owners=owners, sub_statuses=sub_statuses, reasons=reasons, auto_id="bulk-%s"
+    )
+    context = {
+        "search": search,
+        "page": page,
+        "leads": with_item_names(page.object_list),
+        "paginator": paginator,
+        "page_sizes": PAGE_SIZES,
+        "per_page": paginator.per_page,
+        "bulk_form": bulk_form,
+        "bulk_result": bulk_result,
+        "bulk_by_id": {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])},
+        "sub_status_map": sub_status_map(sub_statuses),
+        "now": timezone.now(),
+        "filtered": any(
+            value
+            for key, value in request.GET.items()
+            if key not in {"page", "per_page", "sortBy", "sortOrder"}
+        ),
+    }
+    status = 400 if search.errors else 200
+    return render(request, "leads/lead_list.html", context, status=status)
+
+
+def _back_to_list(request: HttpRequest) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("lead-list")
+
+
+@require_POST
+@staff_required
+def lead_bulk(request: HttpRequest) -> HttpResponse:
+    """Runs the bulk service and keeps each lead's result for the list to show once."""
+    form = BulkActionForm(
+        request.POST,
+        owners=assignable_owners(),
+        sub_statuses=substatus_list(),
+        reasons=reason_list(),
+    )
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect(_back_to_list(request))
+    results = form.run(user=request.user)
+    request.session[BULK_RESULT_KEY] = _summary(form, results)
+    done = sum(1 for result in results if result.ok)
+    failed = len(results) - done
+    verb = "reassigned" if form.cleaned_data["action"] == form.ASSIGN else "updated"
+    if failed:
+        messages.warning(
+            request, f"{done} of {len(results)} leads {verb}; {failed} refused (see below)."
+        )
+    else:
+        messages.success(request, f"{done} lead{'s' if done != 1 else ''} {verb}.")
+    return redirect(_back_to_list(request))
+
+
+def _summary(form: BulkActionForm, results: list[Any]) -> dict[str, Any]:
+    if form.cleaned_data["action"] == form.ASSIGN:
+        owner = form.cleaned_data.get("owner")
+        title = f"Assign to {owner}" if owner else "Unassign"
+    else:
+        arguments = form.service_arguments()
+        title = f"Change status to {arguments['status'] or '(none)'}"
+        sub = arguments["sub_status"]
+        if sub:
+            title += f" / {getattr(sub, 'name', sub)}"
+    return {
+        "title": title,
+        "ok": sum(1 for result in results if result.ok),
+        "failed": sum(1 for result in results if not result.ok),
+        "rows": [
+            {
+                "lead_id": str(result.lead_id),
+                "ok": result.ok,
+                "label": f"#{result.lead.pk} · {result.lead.lead_for}"
+                if result.lead is not None
+                else f"Lead #{result.lead_id}",
+                "errors": result.errors,
+            }
+            for result in results
+        ],
+    }

@@ -1,0 +1,107 @@
+"""Org settings, for managers: reasons, sub-statuses per status, the auto-registration switch
+and the extended-field definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from crm.pages.forms import AutoRegistrationForm, ExtendedFieldForm, ReasonForm, SubStatusForm
+from leads import services
+from leads.models import OrgSettings, Status
+from leads.selectors import extended_field_list, reason_list, substatus_list
+
+from ..access import manager_required
+
+FORMS: dict[str, Callable[..., Any]] = {
+    "reason_form": ReasonForm,
+    "substatus_form": SubStatusForm,
+    "autoreg_form": AutoRegistrationForm,
+    "field_form": ExtendedFieldForm,
+}
+
+
+def render_settings(request: HttpRequest, *, status: int = 200, **bound: Any) -> HttpResponse:
+    org = OrgSettings.load()
+    sub_statuses = list(substatus_list())
+    forms = {name: cls() for name, cls in FORMS.items()}
+    forms["autoreg_form"] = AutoRegistrationForm(
+        initial={"auto_register_customers": org.auto_register_customers}
+    )
+    forms.update(bound)
+    groups = [
+        {
+            "status": value,
+            "label": label,
+            "items": [sub for sub in sub_statuses if sub.status == value],
+        }
+        for value, label in Status.choices
+    ]
+    context = {
+        "org": org,
+        "reasons": list(reason_list()),
+        "substatus_groups": groups,
+        "fields": list(extended_field_list()),
+        "open_form": next(iter(bound), ""),
+        **forms,
+    }
+    return render(request, "leads/org_settings.html", context, status=status)
+
+
+@manager_required
+def org_settings(request: HttpRequest) -> HttpResponse:
+    return render_settings(request)
+
+
+def _settings_action(form_name: str, success: Callable[[Any], str]) -> Callable[..., HttpResponse]:
+    @require_POST
+    @manager_required
+    def view(request: HttpRequest) -> HttpResponse:
+        form = FORMS[form_name](request.POST)
+        if form.is_valid():
+            try:
+                result = form.save()
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, success(result))
+                return redirect("org-settings")
+        return render_settings(request, status=400, **{form_name: form})
+
+    return view
+
+
+add_reason = _settings_action("reason_form", lambda reason: f"Reason “{reason}” added.")
+add_substatus = _settings_action(
+    "substatus_form",
+    lambda sub: f"Sub-status “{sub.name}” added to {sub.get_status_display()}.",
+)
+update_auto_registration = _settings_action(
+    "autoreg_form",
+    lambda org: "Auto-registration is now " + ("on." if org.auto_register_customers else "off."),
+)
+add_extended_field = _settings_action(
+    "field_form", lambda field: f"Extended field “{field.name}” added."
+)
+
+
+@require_POST
+@manager_required
+def toggle_extended_field(request: HttpRequest, field_id: int) -> HttpResponse:
+    """Switch a definition on or off; switched off, it is no longer offered or accepted."""
+    active = request.POST.get("is_active") == "true"
+    try:
+        field = services.extended_field_update(field_id=field_id, is_active=active)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        state = "active" if field.is_active else "switched off"
+        messages.success(request, f"Extended field “{field.name}” is now {state}.")
+    return redirect("org-settings")
