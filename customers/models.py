@@ -1,9 +1,8 @@
 from django.db import models
 from django.db.models.functions import Lower
 
-from crm.core.errors import ErrorCollector
+from crm.core.errors import ErrorCode, ErrorCollector
 
-from .errors import CustomerCode as ErrorCode
 from .identifiers import normalise_email, normalise_mobile
 
 

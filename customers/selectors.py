@@ -6,11 +6,22 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from crm.core.errors import ErrorCollector
+from crm.core.errors import ErrorCode, ErrorCollector
 
-from .errors import CustomerCode as ErrorCode
 from .identifiers import normalise_mobile
 from .models import Customer
+
+
+def contact_condition(text: str, prefix: str = "") -> Q:
+    """Text in a customer's name, mobile or email; a mobile in any format it normalises from.
+    ``prefix`` reaches the customer through a relation (``"customer__"`` from a lead)."""
+    condition = Q()
+    for field in ("first_name", "last_name", "email", "mobile"):
+        condition |= Q(**{f"{prefix}{field}__icontains": text})
+    mobile = normalise_mobile(text)
+    if mobile:
+        condition |= Q(**{f"{prefix}mobile": mobile})
+    return condition
 
 
 def customer_search(
@@ -26,19 +37,10 @@ def customer_search(
         # "#42" is the customer id and nothing else.
         return customers.filter(pk=int(text[1:]))
     if text:
-        condition = (
-            Q(first_name__icontains=text)
-            | Q(last_name__icontains=text)
-            | Q(email__icontains=text)
-            | Q(mobile__icontains=text)
-            | Q(external_id__icontains=text)
-        )
+        condition = contact_condition(text) | Q(external_id__icontains=text)
         parts = text.split()
         if len(parts) == 2:
             condition |= Q(first_name__iexact=parts[0], last_name__iexact=parts[1])
-        mobile = normalise_mobile(text)
-        if mobile:
-            condition |= Q(mobile=mobile)
         if text.isdigit() and len(text) < 19:
             condition |= Q(pk=int(text))
         customers = customers.filter(condition)

@@ -7,10 +7,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from crm.core.errors import CoreCode, ErrorCollector, coded_error
+from crm.core.errors import ErrorCode, ErrorCollector, coded_error
 from crm.core.parsing import MISSING
 
-from .errors import CustomerCode as ErrorCode
 from .identifiers import normalise_email, normalise_mobile
 from .models import Customer
 
@@ -113,7 +112,7 @@ def _resolve(user_id, id_type, identifier, customer_data, auto_register, errors)
         errors.add("identifier", ErrorCode.USER_DETAILS_EMPTY)
         return None
     if not isinstance(identifier, str | int) or isinstance(identifier, bool):
-        errors.add("identifier", CoreCode.INVALID_FIELD, "identifier", "expected text")
+        errors.add("identifier", ErrorCode.INVALID_FIELD, "identifier", "expected text")
         return None
     identifier = str(identifier)
     field = IdType.FIELD[canonical]

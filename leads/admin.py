@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from crm.core.models import active_staff
+
 from . import services
 from .models import (
     ExtendedFieldDefinition,
@@ -16,6 +18,9 @@ from .models import (
     Reason,
     SubStatus,
 )
+
+# What the lead's form edits and its changelist shows.
+LEAD_COLUMNS = ("customer", "type", "lead_for", "status", "sub_status", "owner", "org_source")
 
 
 class ReadOnlyAdminMixin:
@@ -63,23 +68,11 @@ class LeadAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "owner" in self.fields:
             # Only active staff can own leads (92019); offer no one else.
-            self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
-                is_active=True, is_staff=True
-            )
+            self.fields["owner"].queryset = active_staff()
 
     class Meta:
         model = Lead
-        fields = (
-            "customer",
-            "type",
-            "lead_for",
-            "status",
-            "sub_status",
-            "owner",
-            "org_source",
-            "next_follow_up",
-            "extended_fields",
-        )
+        fields = (*LEAD_COLUMNS, "next_follow_up", "extended_fields")
 
 
 @admin.register(Lead)
@@ -88,18 +81,7 @@ class LeadAdmin(admin.ModelAdmin):
     and writes the same history (a status change appends its log row)."""
 
     form = LeadAdminForm
-    list_display = (
-        "id",
-        "customer",
-        "type",
-        "lead_for",
-        "status",
-        "sub_status",
-        "owner",
-        "org_source",
-        "next_follow_up",
-        "created_on",
-    )
+    list_display = ("id", *LEAD_COLUMNS, "next_follow_up", "created_on")
     list_filter = ("status", "type", "org_source", "owner", "created_on")
     search_fields = (
         "lead_for",
@@ -236,6 +218,11 @@ class ExtendedFieldDefinitionAdmin(admin.ModelAdmin):
     list_display = ("name", "label", "data_type", "choices", "is_active")
     list_filter = ("data_type", "is_active")
     search_fields = ("name", "label")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Stored values were checked against the name and data type: once the field exists,
+        # they stay (as extended_field_update() keeps them).
+        return ("name", "data_type") if obj is not None else ()
 
 
 @admin.register(OrgSettings)

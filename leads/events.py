@@ -4,7 +4,13 @@ Each service that changes a lead calls one of these functions inside its transac
 the change is written: so does the batch path of the CSV import. Today they only tell the
 receivers registered with ``subscribe`` (tests use that to see what fired); an outbox or a
 webhook hangs here, and then hears of every change whichever surface made it (API, pages,
-admin, bulk, CSV import), and only of changes that commit with their transaction.
+admin, bulk, CSV import).
+
+Receivers hear an event when it is emitted, before the commit, and may hear of a change that is
+then rolled back (a dry-run import writes and announces each batch, then rolls it back; so does
+a failed all-or-nothing import). So receivers act on commit: an outbox writes its row in the
+same transaction and is rolled back with it; anything outside the database is sent from
+``transaction.on_commit``.
 """
 
 from __future__ import annotations

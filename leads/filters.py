@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 
 from crm.core.parsing import parse_id, parse_moment
-from customers.identifiers import normalise_mobile
 from customers.models import Customer
+from customers.selectors import contact_condition
 
 from .errors import ErrorCode, coded_error
 from .models import Lead, LeadType, OrgSource, Status, SubStatus
@@ -30,6 +30,16 @@ SORT_FIELDS = {
     "nextFollowUp": "next_follow_up",
 }
 SORT_ORDERS = ("ASC", "DESC")
+# Parameters that filter by their cleaned value as it is (a list: any of its values).
+EXACT_FILTERS = {
+    "userId": "customer_id",
+    "status": "status__in",
+    "substatus": "sub_status__name",
+    "owner": "owner",
+    "type": "type__in",
+    "leadFor": "lead_for",
+    "orgSourceId": "org_source_id",
+}
 SEARCH_MAX_LENGTH = 200
 
 
@@ -166,20 +176,11 @@ class LeadFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet[Lead]) -> QuerySet[Lead]:
         data = self.form.cleaned_data
-        if data.get("userId") is not None:
-            queryset = queryset.filter(customer_id=data["userId"])
-        if data.get("status"):
-            queryset = queryset.filter(status__in=data["status"])
-        if data.get("substatus"):
-            queryset = queryset.filter(sub_status__name=data["substatus"])
-        if data.get("owner") is not None:
-            queryset = queryset.filter(owner=data["owner"])
-        if data.get("type"):
-            queryset = queryset.filter(type__in=data["type"])
-        if data.get("leadFor"):
-            queryset = queryset.filter(lead_for=data["leadFor"])
-        if data.get("orgSourceId") is not None:
-            queryset = queryset.filter(org_source_id=data["orgSourceId"])
+        for name, lookup in EXACT_FILTERS.items():
+            value = data.get(name)
+            # Absent parameters are cleaned to None, "" or []; 0 is a value.
+            if value is not None and value != "" and value != []:
+                queryset = queryset.filter(**{lookup: value})
         for name, lookup in (
             ("createdOnFrom", "created_on__gte"),
             ("createdOnTo", "created_on__lte"),
@@ -196,17 +197,7 @@ class LeadFilter(django_filters.FilterSet):
 def search_condition(text: str) -> Q:
     """Text search over leadFor and the customer's name, mobile and email."""
     text = text.strip()
-    condition = (
-        Q(lead_for__icontains=text)
-        | Q(customer__first_name__icontains=text)
-        | Q(customer__last_name__icontains=text)
-        | Q(customer__email__icontains=text)
-        | Q(customer__mobile__icontains=text)
-    )
-    mobile = normalise_mobile(text)
-    if mobile:
-        condition |= Q(customer__mobile=mobile)
-    return condition
+    return Q(lead_for__icontains=text) | contact_condition(text, prefix="customer__")
 
 
 def ordering(sort_by: str | None, sort_order: str | None) -> list[Any]:

@@ -475,7 +475,7 @@ class Lead(models.Model):
 
         if self.owner_id is not None and self.owner_id != self.loaded_value("owner_id"):
             owner = self.owner
-            if not (owner.is_active and owner.is_staff):
+            if not owner.is_active_staff:
                 errors.add("owner", ErrorCode.INVALID_OWNER, owner.get_username())
 
         # The catalog is checked when the item is chosen, not on every later edit: a SKU
@@ -567,6 +567,21 @@ class LeadStatus(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.status} at {self.created_on:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def of_current(
+        lead: Lead, *, reason: Reason | None, notes: str, by: Any, on: datetime.datetime
+    ) -> dict[str, Any]:
+        """The fields of the row that records the status and sub-status the lead holds now."""
+        return {
+            "lead": lead,
+            "status": lead.status,
+            "sub_status": lead.sub_status,
+            "reason": reason,
+            "notes": notes,
+            "created_by": by,
+            "created_on": on,
+        }
 
 
 class FollowUp(models.Model):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from crm.catalog.models import Brand, Category, Sku
 from crm.core import paging
+from crm.core.models import active_staff
 from crm.core.parsing import parse_id
 from customers.models import Customer
 from customers.selectors import customer_search
@@ -71,6 +72,18 @@ def lead_search_queryset() -> QuerySet[Lead]:
         lead_detail_queryset()
         .select_related(None)
         .select_related("customer", "owner", "sub_status", "created_by", "last_updated_by")
+    )
+
+
+def active_lead_id(*, customer: Customer, type: str, lead_for: str) -> int | None:
+    """The newest OPEN or ON_HOLD lead of the customer for the same item, if there is one."""
+    return (
+        Lead.objects.filter(
+            customer=customer, type=type, lead_for=lead_for, status__in=list(ACTIVE_STATUSES)
+        )
+        .order_by("-created_on")
+        .values_list("pk", flat=True)
+        .first()
     )
 
 
@@ -234,7 +247,7 @@ def followups_due(*, owner: Any, today: datetime.date | None = None) -> dict[str
 
 def assignable_owners() -> QuerySet[Any]:
     """Who a lead can be given to: active staff users, by username."""
-    return User.objects.filter(is_active=True, is_staff=True).order_by("username")
+    return active_staff().order_by("username")
 
 
 def catalog_suggestions(*, type: str, q: str = "", limit: int = 200) -> list[tuple[str, str]]:

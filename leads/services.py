@@ -9,23 +9,31 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from crm.core.parsing import MISSING
+from crm.core.parsing import MISSING, parse_id
 from customers.models import Customer
 from customers.services import customer_resolve
 
 from . import events
-from .errors import ErrorCode, ErrorCollector, coded_error, error_items, message_for
+from .batch import LeadBatch
+from .errors import (
+    ErrorCode,
+    ErrorCollector,
+    ErrorItem,
+    coded_error,
+    error_item,
+    error_items,
+)
 from .models import (
-    ACTIVE_STATUSES,
     ExtendedFieldDefinition,
     FollowUp,
     Lead,
@@ -38,7 +46,17 @@ from .models import (
     Status,
     SubStatus,
 )
+from .resolvers import (
+    as_text,
+    check_status,
+    is_blank,
+    resolve_reason,
+    resolve_staff_user,
+    resolve_sub_status,
+)
+from .selectors import active_lead_id
 
+logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
@@ -46,6 +64,21 @@ User = get_user_model()
 class LeadCreateResult:
     lead: Lead
     warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class LeadCreateManyResult:
+    """One item of lead_create_many(): the lead made, with lead_create()'s warnings, or the
+    errors that refused the item (nothing of it was written)."""
+
+    index: int
+    lead: Lead | None = None
+    warnings: list[ErrorItem] = field(default_factory=list)
+    errors: list[ErrorItem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 @dataclass
@@ -58,92 +91,6 @@ class BulkItemResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-# --- small resolvers shared by the services -------------------------------------------------
-
-
-def parse_id(value: Any) -> int | None:
-    """An integer id from what a client sent, or None when it cannot be one."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, float) and not value.is_integer():
-        return None
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int | float) else int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -(2**63) < number < 2**63 else None
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or value is MISSING or (isinstance(value, str) and not value.strip())
-
-
-def resolve_sub_status(
-    status: Any, name: Any, errors: ErrorCollector, field_name: str = "sub_status"
-) -> SubStatus | None:
-    """The SubStatus called ``name`` under ``status`` (92020 when there is none)."""
-    if isinstance(name, SubStatus):
-        if name.status != status:
-            errors.add(field_name, ErrorCode.INVALID_SUB_STATUS, name.name)
-        return name
-    if _is_blank(name):
-        return None
-    sub = (
-        SubStatus.objects.filter(status=status, name=_text(name).strip()).first()
-        if status in Status.values
-        else None
-    )
-    if sub is None:
-        errors.add(field_name, ErrorCode.INVALID_SUB_STATUS, _text(name))
-    return sub
-
-
-def resolve_reason(reason_id: Any, errors: ErrorCollector) -> Reason | None:
-    if isinstance(reason_id, Reason):
-        return reason_id
-    if reason_id is None or reason_id is MISSING or reason_id == "":
-        return None
-    pk = parse_id(reason_id)
-    reason = Reason.objects.filter(pk=pk).first() if pk is not None else None
-    if reason is None:
-        errors.add("reason", ErrorCode.REASON_NOT_FOUND, _text(reason_id))
-    return reason
-
-
-def resolve_staff_user(username: Any, errors: ErrorCollector, field_name: str = "owner"):
-    """An active staff user by username (92019 otherwise). A User instance passes through."""
-    if isinstance(username, User):
-        user = username
-    elif _is_blank(username):
-        return None
-    else:
-        user = User.objects.filter(username=_text(username).strip()).first()
-        if user is None:
-            errors.add(field_name, ErrorCode.INVALID_OWNER, _text(username))
-            return None
-    if not (user.is_active and user.is_staff):
-        errors.add(field_name, ErrorCode.INVALID_OWNER, user.get_username())
-        return None
-    return user
-
-
-def _status_error(status: Any, errors: ErrorCollector, field_name: str = "status") -> bool:
-    """Adds 92022/92003 for a missing or unknown status; True when the status is usable."""
-    if _is_blank(status):
-        errors.add(field_name, ErrorCode.STATUS_EMPTY)
-        return False
-    if status not in Status.values:
-        errors.add(field_name, ErrorCode.INVALID_LEAD_STATUS, _text(status))
-        return False
-    return True
 
 
 def _lock_lead(lead_id: Any) -> Lead:
@@ -251,13 +198,9 @@ def lead_create(
         last_time = max(last_time, row.created_on)
     LeadStatus.objects.bulk_create(history)
     LeadStatus.objects.create(
-        lead=lead,
-        status=lead.status,
-        sub_status=lead.sub_status,
-        reason=reason,
-        notes=_text(notes),
-        created_by=created_by,
-        created_on=last_time,
+        **LeadStatus.of_current(
+            lead, reason=reason, notes=as_text(notes), by=created_by, on=last_time
+        )
     )
     for row in followups:
         row.lead = lead
@@ -267,13 +210,61 @@ def lead_create(
     return LeadCreateResult(lead=lead, warnings=warnings)
 
 
+@transaction.atomic
+def lead_create_many(
+    *,
+    created_by: Any,
+    items: Sequence[Mapping[str, Any]],
+    known_errors: Mapping[int, ValidationError] | None = None,
+) -> list[LeadCreateManyResult]:
+    """Add many leads in one transaction, each checked as lead_create() checks one: the same
+    rules, codes, messages and 90101 warning, and one ``lead.created`` event per lead.
+
+    Each item holds lead_create()'s keyword arguments but for ``customer``, ``created_on`` and
+    the history to replay (``batch.BATCH_FIELDS``). Items apply in order: an item sees the
+    customers registered and the active leads created by the items before it. A refused item
+    writes nothing and the others go on. ``known_errors`` (by item index) are what the caller
+    already found wrong with an item (a CSV cell that is not a date): the item is checked all
+    the same, so that every problem is reported together, and refused.
+
+    What the items refer to is read in a few queries, and the accepted leads are inserted
+    together (``insert_all``). When that insert conflicts with another writer (an identifier
+    registered meanwhile), none of it is kept and the accepted items go through lead_create()
+    one by one instead.
+    """
+    outcomes = LeadBatch(created_by=created_by, items=items, known_errors=known_errors or {}).run()
+    results = []
+    for index, outcome in enumerate(outcomes):
+        result = LeadCreateManyResult(index=index)
+        if outcome.conflicted:
+            try:
+                with transaction.atomic():
+                    created = lead_create(created_by=created_by, **items[index])
+            except ValidationError as exc:
+                result.errors = error_items(exc)
+            except DatabaseError:
+                logger.exception("Creating item %s of a batch failed", index)
+                result.errors = [error_item(ErrorCode.SERVER_ERROR)]
+            else:
+                # lead_create() has announced the lead itself.
+                result.lead, result.warnings = created.lead, created.warnings
+        elif outcome.lead is None:
+            result.errors = outcome.errors or []
+        else:
+            result.lead = outcome.lead
+            result.warnings = _duplicate_warnings(outcome.lead, outcome.duplicate_of_id)
+            events.lead_created(lead=outcome.lead, actor=created_by)
+        results.append(result)
+    return results
+
+
 def _history_row(item: Any, index: int, errors: ErrorCollector) -> LeadStatus:
     prefix = f"status_log_details[{index}]."
     if not isinstance(item, dict):
         errors.add(prefix + "item", ErrorCode.INVALID_FIELD, "statusLogDetails", "expected objects")
         return LeadStatus()
     status = item.get("status")
-    usable = _status_error(status, errors, prefix + "status")
+    usable = check_status(status, errors, prefix + "status")
     sub = resolve_sub_status(status, item.get("sub_status"), errors, prefix + "sub_status")
     if not usable:
         sub = None
@@ -282,7 +273,7 @@ def _history_row(item: Any, index: int, errors: ErrorCollector) -> LeadStatus:
         status=status if usable else "",
         sub_status=sub,
         reason=reason,
-        notes=_text(item.get("notes")),
+        notes=as_text(item.get("notes")),
         created_on=item.get("created_on"),
     )
 
@@ -296,7 +287,7 @@ def _followup_row(item: Any, index: int, errors: ErrorCollector) -> FollowUp:
         followed_up_on=item.get("followed_up_on"),
         scheduled_follow_up=item.get("scheduled_follow_up"),
         next_follow_up=item.get("next_follow_up"),
-        notes=_text(item.get("notes")),
+        notes=as_text(item.get("notes")),
     )
     row.followed_up_by = resolve_staff_user(
         item.get("followed_up_by"), errors, prefix + "followed_up_by"
@@ -305,22 +296,15 @@ def _followup_row(item: Any, index: int, errors: ErrorCollector) -> FollowUp:
     return row
 
 
-def _duplicate_warnings(lead: Lead) -> list[dict[str, Any]]:
-    existing = (
-        Lead.objects.filter(
-            customer=lead.customer,
-            type=lead.type,
-            lead_for=lead.lead_for,
-            status__in=list(ACTIVE_STATUSES),
-        )
-        .order_by("-created_on")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if existing is None:
+def _duplicate_warnings(lead: Lead, existing_id: Any = MISSING) -> list[ErrorItem]:
+    """Warning 90101 when an active lead of the same customer, type and item exists: the one
+    place it is built, for lead_create() (which looks that lead up) and lead_create_many()
+    (whose batch knows ``existing_id`` already, None when there is none)."""
+    if existing_id is MISSING:
+        existing_id = active_lead_id(customer=lead.customer, type=lead.type, lead_for=lead.lead_for)
+    if existing_id is None:
         return []
-    code = ErrorCode.ACTIVE_LEAD_EXISTS
-    return [{"code": int(code), "message": message_for(code, existing)}]
+    return [error_item(ErrorCode.ACTIVE_LEAD_EXISTS, existing_id)]
 
 
 @transaction.atomic
@@ -338,7 +322,7 @@ def lead_change_status(
     errors = ErrorCollector()
     if lead.is_closed:
         errors.add("status", ErrorCode.LEAD_CLOSED)
-    usable = _status_error(status, errors)
+    usable = check_status(status, errors)
     sub = resolve_sub_status(status, sub_status, errors) if usable else None
     reason = resolve_reason(reason_id, errors)
     if not errors and status == lead.status and (sub.pk if sub else None) == lead.sub_status_id:
@@ -355,13 +339,7 @@ def lead_change_status(
     errors.raise_if_any()
     lead.save(update_fields=["status", "sub_status", "last_updated_on", "last_updated_by"])
     status_row = LeadStatus.objects.create(
-        lead=lead,
-        status=status,
-        sub_status=sub,
-        reason=reason,
-        notes=_text(notes),
-        created_by=changed_by,
-        created_on=now,
+        **LeadStatus.of_current(lead, reason=reason, notes=as_text(notes), by=changed_by, on=now)
     )
     events.lead_status_changed(
         lead=lead, actor=changed_by, previous_status=previous_status, status_row=status_row
@@ -373,36 +351,42 @@ def lead_bulk_change_status(
     *, items: Sequence[dict[str, Any]], changed_by: Any
 ) -> list[BulkItemResult]:
     """Change many leads' statuses; each item applies or fails on its own."""
+
+    def apply(item: Any) -> Lead:
+        if not isinstance(item, dict):
+            raise coded_error(ErrorCode.INVALID_FIELD, "item", "expected an object")
+        if is_blank(item.get("lead_id", MISSING)):
+            raise coded_error(ErrorCode.LEAD_ID_NULL)
+        return lead_change_status(
+            lead_id=item["lead_id"],
+            status=item.get("status"),
+            sub_status=item.get("sub_status"),
+            reason_id=item.get("reason_id"),
+            notes=item.get("notes", ""),
+            changed_by=changed_by,
+        )
+
+    return _each_item(
+        items,
+        lambda item: item.get("lead_id", MISSING) if isinstance(item, dict) else MISSING,
+        apply,
+    )
+
+
+def _each_item(
+    items: Sequence[Any], lead_id_of: Callable[[Any], Any], apply: Callable[[Any], Lead]
+) -> list[BulkItemResult]:
+    """``apply`` to each item in a transaction (or savepoint) of its own: a coded error fails
+    that item alone, and the others still apply."""
     results = []
     for index, item in enumerate(items):
-        lead_id = item.get("lead_id", MISSING) if isinstance(item, dict) else MISSING
+        lead_id = lead_id_of(item)
         result = BulkItemResult(index=index, lead_id=None if lead_id is MISSING else lead_id)
-        if not isinstance(item, dict):
-            result.errors = [
-                {
-                    "code": int(ErrorCode.INVALID_FIELD),
-                    "message": message_for(ErrorCode.INVALID_FIELD, "item", "expected an object"),
-                }
-            ]
-        elif _is_blank(lead_id):
-            result.errors = [
-                {
-                    "code": int(ErrorCode.LEAD_ID_NULL),
-                    "message": message_for(ErrorCode.LEAD_ID_NULL),
-                }
-            ]
-        else:
-            try:
-                result.lead = lead_change_status(
-                    lead_id=lead_id,
-                    status=item.get("status"),
-                    sub_status=item.get("sub_status"),
-                    reason_id=item.get("reason_id"),
-                    notes=item.get("notes", ""),
-                    changed_by=changed_by,
-                )
-            except ValidationError as exc:
-                result.errors = error_items(exc)
+        try:
+            with transaction.atomic():
+                result.lead = apply(item)
+        except ValidationError as exc:
+            result.errors = error_items(exc)
         results.append(result)
     return results
 
@@ -427,7 +411,7 @@ def lead_add_followup(
         followed_up_on=followed_up_on,
         scheduled_follow_up=scheduled_follow_up,
         next_follow_up=next_follow_up,
-        notes=_text(notes),
+        notes=as_text(notes),
         created_by=created_by,
     )
     followup.followed_up_by = (
@@ -488,16 +472,11 @@ def lead_bulk_assign_owner(
     *, lead_ids: Sequence[Any], owner: Any, changed_by: Any
 ) -> list[BulkItemResult]:
     """Reassign many leads; each lead succeeds or fails on its own."""
-    results = []
-    for index, lead_id in enumerate(lead_ids):
-        result = BulkItemResult(index=index, lead_id=lead_id)
-        try:
-            with transaction.atomic():
-                result.lead = lead_assign_owner(lead_id=lead_id, owner=owner, changed_by=changed_by)
-        except ValidationError as exc:
-            result.errors = error_items(exc)
-        results.append(result)
-    return results
+    return _each_item(
+        lead_ids,
+        lambda lead_id: lead_id,
+        lambda lead_id: lead_assign_owner(lead_id=lead_id, owner=owner, changed_by=changed_by),
+    )
 
 
 @transaction.atomic
@@ -573,7 +552,7 @@ def substatus_create(*, status: Any, name: Any) -> SubStatus:
         raise ValidationError(
             {"name": [coded_error(ErrorCode.INVALID_FIELD, "subStatus", "expected text")]}
         )
-    sub = SubStatus(status=status, name=name if isinstance(name, str) else _text(name))
+    sub = SubStatus(status=status, name=name if isinstance(name, str) else as_text(name))
     if name is None:
         sub.name = ""
     sub.full_clean()
@@ -607,8 +586,8 @@ def extended_field_create(
     """Define an extended field (90022 when the name is taken)."""
     errors = ErrorCollector()
     definition = ExtendedFieldDefinition(
-        name=_text(name).strip(),
-        label=_text(label).strip(),
+        name=as_text(name).strip(),
+        label=as_text(label).strip(),
         data_type=data_type,
         choices=list(choices) if isinstance(choices, list | tuple) else choices,
         is_active=bool(is_active),
@@ -642,7 +621,7 @@ def extended_field_update(
     if definition is None:
         raise ValidationError({"field": [coded_error(ErrorCode.NOT_FOUND)]})
     if label is not MISSING:
-        definition.label = _text(label).strip()
+        definition.label = as_text(label).strip()
     if choices is not MISSING:
         definition.choices = list(choices) if isinstance(choices, list | tuple) else choices
     if is_active is not MISSING:

@@ -55,9 +55,17 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
     names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+
+            def copy_in(sql: str, params: Any, many: bool, context: Any) -> None:
+                with cursor.cursor.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+
+            # Through Django's execute wrappers, as every other statement goes: a wrapper that
+            # watches or refuses writes (connection.execute_wrapper) sees the COPY too.
+            cursor._execute_with_wrappers(
+                f"COPY {quote(table)} ({names}) FROM STDIN", None, False, copy_in
+            )
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)

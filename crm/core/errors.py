@@ -1,8 +1,7 @@
 """The error-code registry every layer raises through: code, message template, HTTP status.
 
-Each app registers its own codes here at import (``register``): the project-wide ones below,
-the customer codes in ``customers.errors``, the lead codes in ``leads.errors`` (which also
-lists every code in one enum, ``ErrorCode``). Model validation, services, forms and the API
+Every code of the project is in the one table below, so that every layer raises codes from the
+floor and none imports a layer above it to do so. Model validation, services, forms and the API
 raise them as Django ``ValidationError``s whose ``code`` is the number, so every surface shows
 the same code and text; ``crm.core.api.exceptions`` turns them into the response envelope.
 """
@@ -40,9 +39,37 @@ def register(*rows: tuple[int, str, int]) -> None:
         REGISTRY[int(code)] = ErrorDef(int(code), message, status)
 
 
-class CoreCode(IntEnum):
-    """Project-wide codes: HTTP, authentication, request shape, paging and filters."""
+class ErrorCode(IntEnum):
+    """Every code of the project. Numbers never change once published."""
 
+    # The Leads resource's table (92001-92025, the Capillary v2 Leads API's texts).
+    LEAD_NOT_FOUND = 92001
+    DUPLICATE_LEAD_STATUS = 92002
+    INVALID_LEAD_STATUS = 92003
+    REASON_NOT_FOUND = 92004
+    FOLLOWED_UP_ON_NULL = 92005
+    LEAD_FOR_NULL = 92006
+    USER_ID_NULL = 92007
+    USER_NOT_FOUND = 92008
+    INVALID_LEAD_TYPE = 92009
+    LEAD_ID_NULL = 92010
+    CUSTOMER_REGISTRATION_FAILED = 92011
+    USER_DETAILS_EMPTY = 92012
+    ORG_SOURCE_NULL = 92013
+    INVALID_ORG_SOURCE = 92014
+    INVALID_ID_TYPE = 92015
+    INVALID_SKU = 92016
+    INVALID_BRAND = 92017
+    INVALID_CATEGORY = 92018
+    INVALID_OWNER = 92019
+    INVALID_SUB_STATUS = 92020
+    SUB_STATUS_EXISTS = 92021
+    STATUS_EMPTY = 92022
+    SUB_STATUS_EMPTY = 92023
+    LEAD_CLOSED = 92024
+    AUTO_REGISTRATION_OFF = 92025
+
+    # This app's own errors, outside that table.
     AUTHENTICATION_REQUIRED = 90001
     PERMISSION_DENIED = 90002
     NOT_FOUND = 90003
@@ -51,17 +78,30 @@ class CoreCode(IntEnum):
     BODY_TOO_LARGE = 90006
     THROTTLED = 90007
     INVALID_FIELD = 90008
+    UNKNOWN_EXTENDED_FIELD = 90009
+    INVALID_EXTENDED_FIELD_VALUE = 90010
     IDEMPOTENCY_KEY_REUSED = 90011
     BULK_TOO_MANY_ITEMS = 90012
     INVALID_FILTER = 90013
+    CUSTOMER_NOT_FOUND = 90014
+    CUSTOMER_EXISTS = 90015
     NOT_ACCEPTABLE = 90016
     UNSUPPORTED_MEDIA_TYPE = 90017
+    REASON_EMPTY = 90018
     INVALID_BODY = 90019
+    NOT_CSV = 90020
+    UNKNOWN_CSV_COLUMN = 90021
+    EXTENDED_FIELD_EXISTS = 90022
+    DUPLICATE_CSV_COLUMN = 90023
+    CSV_ROW_TOO_LONG = 90024
     LENGTH_REQUIRED = 90025
     SERVER_ERROR = 90500
 
+    # Warnings: the request succeeded, but something deserves notice.
+    ACTIVE_LEAD_EXISTS = 90101
 
-C = CoreCode
+
+C = ErrorCode
 register(
     (C.AUTHENTICATION_REQUIRED, "Authentication credentials were not provided or are wrong", 401),
     (C.PERMISSION_DENIED, "You do not have permission to perform this action", 403),
@@ -71,6 +111,8 @@ register(
     (C.BODY_TOO_LARGE, "Request body is larger than {0} bytes", 413),
     (C.THROTTLED, "Too many requests; retry in {0} seconds", 429),
     (C.INVALID_FIELD, "Invalid value for {0}: {1}", 400),
+    (C.UNKNOWN_EXTENDED_FIELD, "Unknown extended field {0}", 400),
+    (C.INVALID_EXTENDED_FIELD_VALUE, "Invalid value for extended field {0}: {1}", 400),
     (
         C.IDEMPOTENCY_KEY_REUSED,
         "Idempotency-Key {0} was already used with a different request",
@@ -78,14 +120,48 @@ register(
     ),
     (C.BULK_TOO_MANY_ITEMS, "A bulk request takes at most {0} items", 400),
     (C.INVALID_FILTER, "Invalid value for filter {0}: {1}", 400),
+    (C.CUSTOMER_NOT_FOUND, "Customer not found", 404),
+    (C.CUSTOMER_EXISTS, "A customer with this {0} already exists", 409),
     (C.NOT_ACCEPTABLE, "Cannot produce a response in the requested format", 406),
     (C.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type {0}; send application/json", 415),
+    (C.REASON_EMPTY, "Lead reason cannot be empty", 400),
     (C.INVALID_BODY, "Invalid request body: {0}", 400),
+    (C.NOT_CSV, "The file is not a CSV file: {0}", 400),
+    (C.UNKNOWN_CSV_COLUMN, "Unknown column {0}", 400),
+    (C.EXTENDED_FIELD_EXISTS, "Extended field {0} already exists", 409),
+    (C.DUPLICATE_CSV_COLUMN, "Column {0} appears more than once", 400),
+    (C.CSV_ROW_TOO_LONG, "The row has {0} fields; the header has {1}", 400),
     (
         C.LENGTH_REQUIRED,
         "Send the body with a Content-Length header; a chunked body is not read",
         411,
     ),
+    (C.LEAD_NOT_FOUND, "Lead not found", 404),
+    (C.DUPLICATE_LEAD_STATUS, "Duplicate Lead Status", 409),
+    (C.INVALID_LEAD_STATUS, "Invalid Lead Status {0}", 400),
+    (C.REASON_NOT_FOUND, "Lead Reason not found with id {0}", 400),
+    (C.FOLLOWED_UP_ON_NULL, "followedUpOn cannot be null", 400),
+    (C.LEAD_FOR_NULL, "leadFor cannot be null", 400),
+    (C.USER_ID_NULL, "userId cannot be null", 400),
+    (C.USER_NOT_FOUND, "No user found with the given userId {0}", 400),
+    (C.INVALID_LEAD_TYPE, "Invalid Lead Type", 400),
+    (C.LEAD_ID_NULL, "LeadId cannot be null", 400),
+    (C.CUSTOMER_REGISTRATION_FAILED, "Customer Registration failed", 400),
+    (C.USER_DETAILS_EMPTY, "User Details cannot be empty", 400),
+    (C.ORG_SOURCE_NULL, "Org Source cannot be null", 400),
+    (C.INVALID_ORG_SOURCE, "Invalid org source", 400),
+    (C.INVALID_ID_TYPE, "Invalid Id Type", 400),
+    (C.INVALID_SKU, "Invalid SKU {0}", 400),
+    (C.INVALID_BRAND, "Invalid Brand {0}", 400),
+    (C.INVALID_CATEGORY, "Invalid Category {0}", 400),
+    (C.INVALID_OWNER, "Invalid lead owner {0}", 400),
+    (C.INVALID_SUB_STATUS, "Invalid lead sub status {0}", 400),
+    (C.SUB_STATUS_EXISTS, "Lead sub status {0} already exists for status {1}", 409),
+    (C.STATUS_EMPTY, "Lead status cannot be empty", 400),
+    (C.SUB_STATUS_EMPTY, "Lead sub status cannot be empty", 400),
+    (C.LEAD_CLOSED, "Status change not allowed on closed leads", 409),
+    (C.AUTO_REGISTRATION_OFF, "Customer is not registered. Auto-registration is off", 400),
+    (C.ACTIVE_LEAD_EXISTS, "An active lead {0} already exists for this customer and item", 200),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C
@@ -150,6 +226,10 @@ class ErrorCollector:
         if self._errors:
             raise ValidationError(self._errors)
 
+    def as_error(self) -> ValidationError:
+        """Everything gathered as one ValidationError (empty when nothing was)."""
+        return ValidationError(self._errors)
+
 
 def iter_errors(error: ValidationError) -> Iterator[tuple[str, ValidationError]]:
     """(field, single error) pairs of a possibly nested ValidationError, in order."""
@@ -189,7 +269,7 @@ def error_items(error: ValidationError) -> list[ErrorItem]:
             item = error_item(code, message=rendered_message(single))
         else:
             name = field if field != NON_FIELD_ERRORS else "request"
-            item = error_item(CoreCode.INVALID_FIELD, name, rendered_message(single))
+            item = error_item(ErrorCode.INVALID_FIELD, name, rendered_message(single))
         key = (item["code"], item["message"])
         if key not in seen:
             seen.add(key)

@@ -9,8 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
 from crm.core.api.exceptions import envelope_errors
-from crm.core.errors import CoreCode as ErrorCode
-from crm.core.errors import error_item, http_status_for, message_for
+from crm.core.errors import ErrorCode, error_item, http_status_for, message_for
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -11,7 +11,13 @@ class User(AbstractUser):
 
     @property
     def is_active_staff(self) -> bool:
+        """Who may use the CRM and hold leads. ``active_staff()`` is the same rule in SQL."""
         return self.is_active and self.is_staff
+
+
+def active_staff() -> models.QuerySet[User]:
+    """The users ``is_active_staff`` is true of."""
+    return User.objects.filter(is_active=True, is_staff=True)
 
 
 class IdempotencyKey(models.Model):

@@ -26,8 +26,7 @@ def is_manager(user: Any) -> bool:
     return bool(
         user
         and user.is_authenticated
-        and user.is_active
-        and user.is_staff
+        and user.is_active_staff
         and user.has_perms(MANAGER_PERMISSIONS)
     )
 
@@ -41,7 +40,7 @@ def staff_required(view: View) -> View:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not (user.is_active and user.is_staff):
+        if not user.is_active_staff:
             raise PermissionDenied("Staff access is required to use the CRM.")
         return view(request, *args, **kwargs)
 

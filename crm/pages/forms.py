@@ -83,7 +83,7 @@ class StaffAuthenticationForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
-        if not user.is_staff:
+        if not user.is_active_staff:
             raise ValidationError(self.error_messages["not_staff"], code="not_staff")
 
 

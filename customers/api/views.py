@@ -13,10 +13,9 @@ from crm.core.api.exceptions import raise_coded
 from crm.core.api.schema import error_response
 from crm.core.api.serializers import call_service
 from crm.core.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
-from crm.core.errors import CoreCode
+from crm.core.errors import ErrorCode
 from crm.core.parsing import parse_id
 from customers import selectors, services
-from customers.errors import CustomerCode as ErrorCode
 from customers.services import IdType
 
 from .serializers import CustomerRegisterSerializer, CustomerSerializer
@@ -78,7 +77,7 @@ class CustomerViewSet(ApiViewSet):
                 400,
                 "An identifier that is not valid, a wrong JSON type",
                 ErrorCode.CUSTOMER_REGISTRATION_FAILED,
-                CoreCode.INVALID_FIELD,
+                ErrorCode.INVALID_FIELD,
             ),
             409: error_response(
                 409,

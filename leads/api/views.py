@@ -22,7 +22,6 @@ from crm.core.api.envelope import (
 )
 from crm.core.api.exceptions import dedupe, detail_items, raise_coded
 from crm.core.api.pagination import FullListPagination, LimitOffsetPagination
-from crm.core.api.permissions import HasWritePermission, IsActiveStaff
 from crm.core.api.schema import error_response as _errors
 from crm.core.api.schema import paging_parameters
 from crm.core.api.serializers import call_service, dry_run
@@ -114,6 +113,25 @@ def _lead_response(lead_id: Any, **kwargs: Any) -> Response:
 
 def _location(request: Request, name: str, **kwargs: Any) -> str:
     return request.build_absolute_uri(reverse(name, kwargs=kwargs))
+
+
+def _history_action(
+    name: str, related: str, serializer_class: type, what: str, url_path: str, url_name: str
+) -> Any:
+    """``GET /v2/leads/{leadId}/<url_path>``: one of the lead's histories, oldest first, in
+    the list envelope. The detail queryset has both prefetched in order: three queries in all."""
+
+    def history(self: ApiViewSet, request: Request, leadId: str) -> Response:  # noqa: N803
+        lead = selectors.lead_get(lead_id=leadId)
+        return self.page(getattr(lead, related).all(), serializer_class, FullListPagination())
+
+    # The router maps the URL to the method by this name.
+    history.__name__ = history.__qualname__ = name
+    return extend_schema(
+        summary=f"The lead's {what}, oldest first",
+        parameters=[LEAD_ID, *paging_parameters(FullListPagination.default_limit)],
+        responses={200: list_of(serializer_class), 404: _errors(404, "", 92001)},
+    )(action(detail=True, methods=["get"], url_path=url_path, url_name=url_name)(history))
 
 
 class LeadViewSet(ApiViewSet):
@@ -234,28 +252,12 @@ class LeadViewSet(ApiViewSet):
         )
         return _lead_response(leadId)
 
-    @extend_schema(
-        summary="The lead's status log, oldest first",
-        parameters=[LEAD_ID, *paging_parameters(FullListPagination.default_limit)],
-        responses={200: list_of(StatusLogSerializer), 404: _errors(404, "", 92001)},
+    status_log = _history_action(
+        "status_log", "status_logs", StatusLogSerializer, "status log", "statusLog", "status-log"
     )
-    @action(detail=True, methods=["get"], url_path="statusLog", url_name="status-log")
-    def status_log(self, request: Request, leadId: str) -> Response:  # noqa: N803
-        return self._history(leadId, "status_logs", StatusLogSerializer)
-
-    @extend_schema(
-        summary="The lead's follow-ups, oldest first",
-        parameters=[LEAD_ID, *paging_parameters(FullListPagination.default_limit)],
-        responses={200: list_of(FollowUpSerializer), 404: _errors(404, "", 92001)},
+    followups = _history_action(
+        "followups", "followups", FollowUpSerializer, "follow-ups", "followups", "followups"
     )
-    @action(detail=True, methods=["get"], url_path="followups", url_name="followups")
-    def followups(self, request: Request, leadId: str) -> Response:  # noqa: N803
-        return self._history(leadId, "followups", FollowUpSerializer)
-
-    def _history(self, lead_id: str, related: str, serializer_class: type) -> Response:
-        # The detail queryset has both lists prefetched in order: three queries in all.
-        lead = selectors.lead_get(lead_id=lead_id)
-        return self.page(getattr(lead, related).all(), serializer_class, FullListPagination())
 
     @extend_schema(
         summary="Add a follow-up",
@@ -294,7 +296,6 @@ def _array(data: Any, expected: str) -> list[Any]:
 class ReasonViewSet(ApiViewSet):
     """Reasons attached to status changes. Adding needs ``leads.add_reason``."""
 
-    permission_classes = [IsActiveStaff, HasWritePermission]
     write_permission = "leads.add_reason"
     request_serializers = {"create": ReasonRequestSerializer}
 
@@ -339,7 +340,6 @@ class ReasonViewSet(ApiViewSet):
 class SubStatusViewSet(ApiViewSet):
     """``POST /v2/leads/substatus``: define a sub-status (needs ``leads.add_substatus``)."""
 
-    permission_classes = [IsActiveStaff, HasWritePermission]
     write_permission = "leads.add_substatus"
     request_serializers = {"create": SubStatusRequestSerializer}
 

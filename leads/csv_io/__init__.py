@@ -1,8 +1,9 @@
 """CSV import and export of leads.
 
 ``reader`` opens a file as a stream (encoding, delimiter, header), ``mapping`` turns a row into
-``lead_create`` arguments, ``importer`` applies them in batches, ``exporter`` writes leads in
-the same columns, ``jobs`` runs imports in the background for the pages.
+``lead_create`` arguments, ``importer`` hands them in batches to ``lead_create_many`` (the
+leads' write path; this package writes no lead itself) and reports on each row, ``exporter``
+writes leads in the same columns, ``jobs`` runs imports in the background for the pages.
 """
 
 from .columns import COLUMNS

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from ..errors import ErrorCode, message_for
+from ..errors import ErrorCode, error_item, message_for
 from ..models import ImportJob
 from .importer import ERROR, ImportSummary, LeadImporter, read_report
 from .reader import CsvFileError
@@ -151,7 +151,7 @@ def _write_preview(job: ImportJob, summary: ImportSummary) -> None:
             rows.append(line)
             if len(rows) >= PREVIEW_ROWS:
                 break
-    header = [{"code": p.code, "message": p.message} for p in summary.header_problems]
+    header = [error_item(p.code, message=p.message) for p in summary.header_problems]
     _write_json(
         preview_path(job),
         {
@@ -216,7 +216,7 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
         "skippedRows": job.skipped_rows,
         "finished": job.state in (ImportJob.State.DONE, ImportJob.State.FAILED),
         "stalled": stalled,
-        "error": {"code": job.error_code, "message": job.error} if job.error_code else None,
+        "error": error_item(job.error_code, message=job.error) if job.error_code else None,
     }
 
 

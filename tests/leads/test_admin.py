@@ -13,6 +13,7 @@ from tests.factories import (
     BrandFactory,
     CategoryFactory,
     CustomerFactory,
+    ExtendedFieldFactory,
     FollowUpFactory,
     LeadFactory,
     ReasonFactory,
@@ -164,7 +165,7 @@ def test_admin_has_no_delete_for_leads(admin_client, admin_user):
     assert "delete_selected" not in lead_admin.get_actions(request)
 
 
-APP_LABELS = ("leads", "customers", "crm")
+APP_LABELS = ("leads", "customers", "catalog", "crm")
 PROJECT_MODELS = [m for label in APP_LABELS for m in apps.get_app_config(label).get_models()]
 
 
@@ -209,3 +210,16 @@ def test_admin_add_refuses_an_unknown_sku_with_its_code_text(admin_client):
     assert "Invalid SKU NOPE-9" in response.content.decode()
     assert Lead.objects.count() == 0
     assert LeadStatus.objects.count() == 0
+
+
+def test_admin_keeps_an_extended_fields_name_and_data_type(admin_client):
+    field = ExtendedFieldFactory(name="budget", data_type="STRING", label="Budget")
+    url = reverse("admin:leads_extendedfielddefinition_change", args=[field.pk])
+    parser = FormValues()
+    parser.feed(admin_client.get(url).content.decode())
+    data = {name: values for name, values in parser.data.items() if values}
+    data.update({"name": ["renamed"], "data_type": ["INTEGER"], "label": ["Budget band"]})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    field.refresh_from_db()
+    assert (field.name, field.data_type, field.label) == ("budget", "STRING", "Budget band")

@@ -22,7 +22,7 @@ from tests.factories import (
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 # The tables the app writes (Django's own bookkeeping tables excluded).
-APP_LABELS = ("crm", "customers", "leads")
+APP_LABELS = ("crm", "catalog", "customers", "leads")
 
 
 @pytest.fixture(autouse=True)

@@ -252,7 +252,7 @@ class FailOnWrite:
         self.writes = 0
 
     def __call__(self, execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "COPY")):
             self.writes += 1
             if self.writes == self.fail_at:
                 raise InjectedFailure(f"injected at write {self.writes}: {sql[:60]}")
@@ -331,6 +331,29 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
             field_id=field.pk, label="Budget", choices=["high", "low"], is_active=False
         ),
         "reference_data_ensure": services.reference_data_ensure,
+        "lead_create_many": lambda: services.lead_create_many(
+            created_by=boss,
+            items=[
+                {
+                    "type": "CUSTOM",
+                    "lead_for": "Sofa",
+                    "id_type": "MOBILE",
+                    "identifier": "9876512399",
+                    "customer_data": {"firstName": "Batch"},
+                    "status": "ON_HOLD",
+                    "sub_status": "Later",
+                    "reason_id": reason.pk,
+                    "owner": "next",
+                    "extended_fields": {"budget": "high"},
+                },
+                {
+                    "type": "CUSTOM",
+                    "lead_for": "Table",
+                    "id_type": "MOBILE",
+                    "identifier": "9876512399",
+                },
+            ],
+        ),
         "customer_register": lambda: customer_services.customer_register(
             first_name="Ana", mobile="9876554321", email="ana@example.com"
         ),

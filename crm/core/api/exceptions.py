@@ -24,8 +24,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from crm.core.errors import REGISTRY, ErrorItem, error_item, error_items, http_status_of
-from crm.core.errors import CoreCode as ErrorCode
+from crm.core.errors import REGISTRY, ErrorCode, ErrorItem, error_item, error_items, http_status_of
 
 logger = logging.getLogger("crm.api")
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from crm.core.errors import CoreCode as ErrorCode
+from crm.core.errors import ErrorCode
 from crm.core.models import IdempotencyKey
 
 from .exceptions import raise_coded

@@ -11,8 +11,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..errors import CoreCode as ErrorCode
-from ..errors import ErrorCollector, coded_error
+from ..errors import ErrorCode, ErrorCollector, coded_error
 from ..paging import count_rows, page_rows
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import RequestDataTooBig
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from crm.core.errors import CoreCode as ErrorCode
+from crm.core.errors import ErrorCode
 
 from .exceptions import raise_coded
 

@@ -8,7 +8,7 @@ class IsActiveStaff(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+        return bool(user and user.is_authenticated and user.is_active_staff)
 
 
 class HasWritePermission(BasePermission):

@@ -13,8 +13,7 @@ from drf_spectacular.extensions import (
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework.fields import Field
 
-from crm.core.errors import REGISTRY, message_for
-from crm.core.errors import CoreCode as ErrorCode
+from crm.core.errors import REGISTRY, ErrorCode, error_item
 
 from .envelope import ErrorEnvelopeSerializer
 
@@ -80,8 +79,7 @@ def error_example(code: int, *args: object) -> dict[str, Any]:
     if not args:
         slots = [p for p in Formatter().parse(REGISTRY[int(code)].message) if p[1] is not None]
         args = _EXAMPLE_ARGS.get(int(code), ("x",) * len(slots))
-    message = message_for(code, *args)
-    return {"errors": [{"code": int(code), "message": message}], "warnings": []}
+    return {"errors": [error_item(code, *args)], "warnings": []}
 
 
 def error_response(status: int, description: str, *codes: int) -> OpenApiResponse:

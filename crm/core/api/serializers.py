@@ -22,8 +22,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import Field, SkipField
 from rest_framework.settings import api_settings
 
-from crm.core.errors import CoreCode as ErrorCode
-from crm.core.errors import error_items, iter_errors, message_for
+from crm.core.errors import ErrorCode, error_items, iter_errors, message_for
 from crm.core.parsing import MISSING
 
 from . import schema as _schema  # noqa: F401 - registers the schema extensions

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from .idempotency import HEADER, idempotent
 from .pagination import FullListPagination, LimitOffsetPagination
 from .parsers import JSONParser
-from .permissions import IsActiveStaff
+from .permissions import HasWritePermission, IsActiveStaff
 from .throttles import WritesThrottle
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
@@ -33,7 +33,8 @@ class ApiViewSet(viewsets.GenericViewSet):
     """Views stay thin: parse with a serializer, call a service or selector, answer in the
     envelope. Errors are raised, never answered here (crm.core.api.exceptions does that)."""
 
-    permission_classes = [IsActiveStaff]
+    # Writes of a viewset that names a ``write_permission`` need that model permission too.
+    permission_classes = [IsActiveStaff, HasWritePermission]
     throttle_classes = [WritesThrottle]
     parser_classes = [JSONParser]
     pagination_class = FullListPagination

@@ -91,7 +91,7 @@ class Command(BaseCommand):
         if not username:
             raise CommandError("--user is required: the leads are created by a staff user.")
         user = get_user_model().objects.filter(username=username).first()
-        if user is None or not (user.is_active and user.is_staff):
+        if user is None or not user.is_active_staff:
             raise CommandError(f"{username} is no active staff user.")
         return user
 

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user {username!r}")
-        if not (user.is_active and user.is_staff):
+        if not user.is_active_staff:
             raise CommandError(f"{username!r} is not an active staff user; the API would refuse it")
         if rotate:
             Token.objects.filter(user=user).delete()

@@ -1,0 +1,89 @@
+"""Client values to lead rows: the sub-status a name means under a status, the reason an id
+names, the staff user a username names, and whether a status is one.
+
+Shared by the services (one lead at a time) and the batch (``leads.batch``), so that both
+report the same codes and texts for the same values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from crm.core.parsing import MISSING, parse_id
+
+from .errors import ErrorCode, ErrorCollector
+from .models import Reason, Status, SubStatus
+
+User = get_user_model()
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or value is MISSING or (isinstance(value, str) and not value.strip())
+
+
+def resolve_sub_status(
+    status: Any, name: Any, errors: ErrorCollector, field_name: str = "sub_status"
+) -> SubStatus | None:
+    """The SubStatus called ``name`` under ``status`` (92020 when there is none)."""
+    if isinstance(name, SubStatus):
+        if name.status != status:
+            errors.add(field_name, ErrorCode.INVALID_SUB_STATUS, name.name)
+        return name
+    if is_blank(name):
+        return None
+    sub = (
+        SubStatus.objects.filter(status=status, name=as_text(name).strip()).first()
+        if status in Status.values
+        else None
+    )
+    if sub is None:
+        errors.add(field_name, ErrorCode.INVALID_SUB_STATUS, as_text(name))
+    return sub
+
+
+def resolve_reason(reason_id: Any, errors: ErrorCollector) -> Reason | None:
+    if isinstance(reason_id, Reason):
+        return reason_id
+    if reason_id is None or reason_id is MISSING or reason_id == "":
+        return None
+    pk = parse_id(reason_id)
+    reason = Reason.objects.filter(pk=pk).first() if pk is not None else None
+    if reason is None:
+        errors.add("reason", ErrorCode.REASON_NOT_FOUND, as_text(reason_id))
+    return reason
+
+
+def resolve_staff_user(username: Any, errors: ErrorCollector, field_name: str = "owner"):
+    """An active staff user by username (92019 otherwise). A User instance passes through."""
+    if isinstance(username, User):
+        user = username
+    elif is_blank(username):
+        return None
+    else:
+        user = User.objects.filter(username=as_text(username).strip()).first()
+        if user is None:
+            errors.add(field_name, ErrorCode.INVALID_OWNER, as_text(username))
+            return None
+    if not user.is_active_staff:
+        errors.add(field_name, ErrorCode.INVALID_OWNER, user.get_username())
+        return None
+    return user
+
+
+def check_status(status: Any, errors: ErrorCollector, field_name: str = "status") -> bool:
+    """Adds 92022/92003 for a missing or unknown status; True when the status is usable."""
+    if is_blank(status):
+        errors.add(field_name, ErrorCode.STATUS_EMPTY)
+        return False
+    if status not in Status.values:
+        errors.add(field_name, ErrorCode.INVALID_LEAD_STATUS, as_text(status))
+        return False
+    return True
