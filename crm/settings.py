@@ -173,10 +173,18 @@ X_FRAME_OPTIONS = "DENY"
 # Mobile numbers without a country code are read in this region.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "IN")
 
+# HTTP Basic (what Capillary clients send on every request): verified credentials are
+# remembered this long, so that only the first request of a client runs the password hasher
+# (crm/core/api/authentication.py). 0 turns it off. Failed attempts are limited per username and
+# per client address.
+BASIC_AUTH_CACHE_SECONDS = int(os.environ.get("BASIC_AUTH_CACHE_SECONDS", "300"))
+BASIC_AUTH_MAX_FAILURES = int(os.environ.get("BASIC_AUTH_MAX_FAILURES", "10"))
+BASIC_AUTH_FAILURE_WINDOW = int(os.environ.get("BASIC_AUTH_FAILURE_WINDOW", "300"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "crm.core.api.authentication.CachedBasicAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.core.api.permissions.IsActiveStaff"],

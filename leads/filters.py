@@ -68,6 +68,9 @@ class LeadFilterForm(forms.Form):
 
     def clean_type(self) -> list[str]:
         values = _split(self.cleaned_data.get("type") or "")
+        # Capillary's search sample sends type=ALL: every type.
+        if [value.upper() for value in values] == ["ALL"]:
+            return []
         for value in values:
             if value not in LeadType.values:
                 raise coded_error(ErrorCode.INVALID_LEAD_TYPE)
@@ -84,6 +87,9 @@ class LeadFilterForm(forms.Form):
         if not value:
             return None
         user = User.objects.filter(username=value).first()
+        if user is None and parse_id(value) is not None:
+            # Capillary clients pass the associate's staff id.
+            user = User.objects.filter(pk=parse_id(value)).first()
         if user is None:
             raise coded_error(ErrorCode.INVALID_OWNER, value)
         return user
@@ -132,6 +138,8 @@ class LeadFilterForm(forms.Form):
 
     def clean_sortBy(self) -> str:  # noqa: N802
         value = (self.cleaned_data.get("sortBy") or "").strip() or "createdOn"
+        # Capillary's own sample sends "createdon": the names are matched case-insensitively.
+        value = next((name for name in SORT_FIELDS if name.lower() == value.lower()), value)
         if value not in SORT_FIELDS:
             raise coded_error(
                 ErrorCode.INVALID_FILTER, "sortBy", "one of " + ", ".join(SORT_FIELDS)

@@ -351,9 +351,16 @@ class Lead(models.Model):
     last_updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Who sent the request, kept for audit when it named another staff user as createdBy.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_on", "-id"]
+        permissions = [
+            ("act_for_staff", "Can record leads, status changes and follow-ups for other staff"),
+        ]
         indexes = [
             # One index per filter and sort of GET /v2/leads; the sort key leads where a
             # filter is usually combined with the default order.
@@ -552,6 +559,10 @@ class LeadStatus(AppendOnlyModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Who sent the request, when it named another staff user as createdBy.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_on = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -597,6 +608,10 @@ class FollowUp(models.Model):
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Who sent the request, when it named another staff user as createdBy.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_on = models.DateTimeField(default=timezone.now)
 

@@ -61,14 +61,26 @@ def resolve_reason(reason_id: Any, errors: ErrorCollector) -> Reason | None:
     return reason
 
 
+def find_staff_user(value: Any) -> Any:
+    """The user a client names: by username, or by staff id (a number, as Capillary clients
+    send it; a username made of digits wins over an id). None when there is no such user."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return User.objects.filter(pk=value).first()
+    user = User.objects.filter(username=as_text(value).strip()).first()
+    if user is None and parse_id(value) is not None:
+        user = User.objects.filter(pk=parse_id(value)).first()
+    return user
+
+
 def resolve_staff_user(username: Any, errors: ErrorCollector, field_name: str = "owner"):
-    """An active staff user by username (92019 otherwise). A User instance passes through."""
+    """An active staff user by username or staff id (92019 otherwise). A User instance passes
+    through."""
     if isinstance(username, User):
         user = username
     elif is_blank(username):
         return None
     else:
-        user = User.objects.filter(username=as_text(username).strip()).first()
+        user = find_staff_user(username)
         if user is None:
             errors.add(field_name, ErrorCode.INVALID_OWNER, as_text(username))
             return None
@@ -76,6 +88,27 @@ def resolve_staff_user(username: Any, errors: ErrorCollector, field_name: str = 
         errors.add(field_name, ErrorCode.INVALID_OWNER, user.get_username())
         return None
     return user
+
+
+def may_act_for(caller: Any, staff: Any) -> bool:
+    """Whether ``caller`` may record a lead, a status change or a follow-up in ``staff``'s name
+    (a client's ``createdBy``): themselves always; others with ``leads.act_for_staff``."""
+    return caller.pk == staff.pk or caller.has_perm("leads.act_for_staff")
+
+
+def resolve_actor(caller: Any, sent: Any, errors: ErrorCollector) -> Any:
+    """The staff user a request's ``createdBy`` names (the caller when none is sent): an active
+    staff user (90027 otherwise) the caller may act for (90026 otherwise)."""
+    if sent is None or sent is MISSING or (isinstance(sent, str) and not sent.strip()):
+        return caller
+    staff = find_staff_user(sent) if isinstance(sent, int | str) else None
+    if staff is None or not staff.is_active_staff:
+        errors.add("created_by", ErrorCode.STAFF_NOT_FOUND, as_text(sent))
+        return caller
+    if not may_act_for(caller, staff):
+        errors.add("created_by", ErrorCode.ACT_FOR_DENIED, staff.get_username())
+        return caller
+    return staff
 
 
 def check_status(status: Any, errors: ErrorCollector, field_name: str = "status") -> bool:

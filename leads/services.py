@@ -132,12 +132,18 @@ def lead_create(
     owner: Any = None,
     org_source_id: Any = MISSING,
     next_follow_up: datetime.datetime | None = None,
+    last_follow_up: datetime.datetime | None = None,
     created_on: datetime.datetime | None = None,
     extended_fields: dict[str, Any] | None = None,
     follow_up_details: Sequence[dict[str, Any]] = (),
     status_log_details: Sequence[dict[str, Any]] = (),
+    recorded_by: Any = None,
 ) -> LeadCreateResult:
-    """Add a lead, replaying its past statuses and follow-ups as history."""
+    """Add a lead, replaying its past statuses and follow-ups as history.
+
+    The status log is the history sent, and a row for the lead's status only when that history
+    does not already end with it. ``recorded_by`` is who sent the request when it names
+    another staff user as ``created_by``."""
     errors = ErrorCollector()
     if customer is None:
         customer = customer_resolve(
@@ -171,6 +177,7 @@ def lead_create(
         created_by=created_by,
         last_updated_on=now,
         last_updated_by=created_by,
+        recorded_by=recorded_by,
     )
     lead.sub_status = resolve_sub_status(status, sub_status, errors)
     lead.owner = resolve_staff_user(owner, errors)
@@ -183,28 +190,44 @@ def lead_create(
     errors.raise_if_any()
 
     warnings = _duplicate_warnings(lead)
-    if followups:
-        lead.last_follow_up = max(f.followed_up_on for f in followups)
-        if lead.next_follow_up is None:
-            latest = max(followups, key=lambda f: f.followed_up_on)
-            lead.next_follow_up = latest.next_follow_up
+    # The latest contact: the follow-ups', or a sent lastFollowUp when it is later.
+    contacts = [f.followed_up_on for f in followups] + [last_follow_up] * bool(last_follow_up)
+    if contacts:
+        lead.last_follow_up = max(contacts)
+    if followups and lead.next_follow_up is None:
+        latest = max(followups, key=lambda f: f.followed_up_on)
+        lead.next_follow_up = latest.next_follow_up
     lead.save()
 
     last_time = created_on
     for row in history:
         row.lead = lead
         row.created_by = row.created_by or created_by
+        row.recorded_by = recorded_by
         row.created_on = row.created_on or created_on
         last_time = max(last_time, row.created_on)
-    LeadStatus.objects.bulk_create(history)
-    LeadStatus.objects.create(
-        **LeadStatus.of_current(
-            lead, reason=reason, notes=as_text(notes), by=created_by, on=last_time
-        )
+    current = LeadStatus.of_current(
+        lead, reason=reason, notes=as_text(notes), by=created_by, on=last_time
     )
+    if history and (history[-1].status, history[-1].sub_status_id) == (
+        lead.status,
+        lead.sub_status_id,
+    ):
+        # The history sent ends with the lead's status already (Capillary's own sample):
+        # that row is the current one, with the request's reason and notes if it has none.
+        history[-1].reason = history[-1].reason or current["reason"]
+        history[-1].notes = history[-1].notes or current["notes"]
+        LeadStatus.objects.bulk_create(history)
+    else:
+        LeadStatus.objects.bulk_create(history)
+        LeadStatus.objects.create(**current, recorded_by=recorded_by)
     for row in followups:
         row.lead = lead
         row.created_by = created_by
+        row.recorded_by = recorded_by
+        # As POST .../followup does: a contact nobody is named for was the creator's (clients
+        # of Capillary's API read followedUpBy as a number).
+        row.followed_up_by = row.followed_up_by or created_by
     FollowUp.objects.bulk_create(followups)
     events.lead_created(lead=lead, actor=created_by)
     return LeadCreateResult(lead=lead, warnings=warnings)
@@ -316,8 +339,10 @@ def lead_change_status(
     sub_status: Any = None,
     reason_id: Any = None,
     notes: Any = "",
+    recorded_by: Any = None,
 ) -> Lead:
-    """Move a lead to another status (or sub-status), appending one status log row."""
+    """Move a lead to another status (or sub-status), appending one status log row.
+    ``recorded_by`` is who sent the request when it names another staff user as the changer."""
     lead = _lock_lead(lead_id)
     errors = ErrorCollector()
     if lead.is_closed:
@@ -339,7 +364,8 @@ def lead_change_status(
     errors.raise_if_any()
     lead.save(update_fields=["status", "sub_status", "last_updated_on", "last_updated_by"])
     status_row = LeadStatus.objects.create(
-        **LeadStatus.of_current(lead, reason=reason, notes=as_text(notes), by=changed_by, on=now)
+        **LeadStatus.of_current(lead, reason=reason, notes=as_text(notes), by=changed_by, on=now),
+        recorded_by=recorded_by,
     )
     events.lead_status_changed(
         lead=lead, actor=changed_by, previous_status=previous_status, status_row=status_row
@@ -401,9 +427,11 @@ def lead_add_followup(
     scheduled_follow_up: datetime.datetime | None = None,
     next_follow_up: datetime.datetime | None = None,
     notes: Any = "",
+    recorded_by: Any = None,
 ) -> FollowUp:
     """Record a contact; the lead's lastFollowUp becomes the latest one, nextFollowUp the one
-    given (if any)."""
+    given (if any). ``recorded_by`` is who sent the request when it names another staff user
+    as ``created_by``."""
     lead = _lock_lead(lead_id)
     errors = ErrorCollector()
     followup = FollowUp(
@@ -413,6 +441,7 @@ def lead_add_followup(
         next_follow_up=next_follow_up,
         notes=as_text(notes),
         created_by=created_by,
+        recorded_by=recorded_by,
     )
     followup.followed_up_by = (
         resolve_staff_user(followed_up_by, errors, "followed_up_by")

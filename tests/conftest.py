@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from leads.models import OrgSource
 from leads.services import reference_data_ensure
@@ -12,6 +13,15 @@ def _reference_data(db):
     they are put back before each test that finds them gone."""
     if not OrgSource.objects.filter(pk=OrgSource.INSTORE_ID).exists():
         reference_data_ensure()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Remembered Basic credentials, failure counters, throttles and cached totals live in the
+    # cache: each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

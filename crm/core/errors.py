@@ -95,6 +95,8 @@ class ErrorCode(IntEnum):
     DUPLICATE_CSV_COLUMN = 90023
     CSV_ROW_TOO_LONG = 90024
     LENGTH_REQUIRED = 90025
+    ACT_FOR_DENIED = 90026
+    STAFF_NOT_FOUND = 90027
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -162,6 +164,8 @@ register(
     (C.LEAD_CLOSED, "Status change not allowed on closed leads", 409),
     (C.AUTO_REGISTRATION_OFF, "Customer is not registered. Auto-registration is off", 400),
     (C.ACTIVE_LEAD_EXISTS, "An active lead {0} already exists for this customer and item", 200),
+    (C.ACT_FOR_DENIED, "You may not act for staff user {0}", 403),
+    (C.STAFF_NOT_FOUND, "No active staff user {0}", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C

@@ -17,6 +17,7 @@ from crm.core.api.serializers import (
     IdField,
     RawField,
     RequestSerializer,
+    StaffIdField,
     TextField,
     UsernameField,
     arg,
@@ -29,6 +30,21 @@ from leads.models import LeadType, Status
 STATUS_SCHEMA = serializers.ChoiceField(choices=Status.choices)
 NULLABLE_TEXT = {"type": "string", "nullable": True}
 NULLABLE_ID = {"type": "integer", "nullable": True}
+# A staff user as Capillary clients name one (the staff id), or by username.
+STAFF_SCHEMA = {"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True}
+
+
+def created_by_field(what: str) -> RawField:
+    """A request's ``createdBy``: the staff user (id or username) the write is recorded for."""
+    return RawField(
+        source="created_by",
+        required=False,
+        allow_null=True,
+        schema=STAFF_SCHEMA,
+        help_text=f"Staff id or username of the staff user the {what} is recorded for "
+        "(default: you; 90026 when you may not act for them).",
+    )
+
 
 # --- responses -----------------------------------------------------------------------------
 
@@ -38,8 +54,9 @@ class FollowUpSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     leadId = serializers.IntegerField(source="lead_id", read_only=True)  # noqa: N815
+    userId = serializers.IntegerField(source="lead.customer_id", read_only=True)  # noqa: N815
     followedUpOn = DateTimeField(source="followed_up_on", read_only=True)  # noqa: N815
-    followedUpBy = UsernameField("followed_up_by")  # noqa: N815
+    followedUpBy = StaffIdField("followed_up_by")  # noqa: N815
     scheduledFollowUp = DateTimeField(  # noqa: N815
         source="scheduled_follow_up", read_only=True, allow_null=True
     )
@@ -47,6 +64,7 @@ class FollowUpSerializer(serializers.Serializer):
         source="next_follow_up", read_only=True, allow_null=True
     )
     notes = serializers.CharField(read_only=True)
+    createdBy = StaffIdField("created_by")  # noqa: N815
     createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
 
 
@@ -65,7 +83,7 @@ class StatusLogSerializer(serializers.Serializer):
     )
     reason = serializers.CharField(source="reason.reason", read_only=True, allow_null=True)
     notes = serializers.CharField(read_only=True)
-    createdBy = UsernameField("created_by")  # noqa: N815
+    createdBy = StaffIdField("created_by")  # noqa: N815
     createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
 
 
@@ -89,9 +107,9 @@ class LeadSerializer(serializers.Serializer):
         source="last_follow_up", read_only=True, allow_null=True
     )
     createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
-    createdBy = UsernameField("created_by")  # noqa: N815
+    createdBy = StaffIdField("created_by")  # noqa: N815
     lastUpdatedOn = DateTimeField(source="last_updated_on", read_only=True)  # noqa: N815
-    lastUpdatedBy = UsernameField("last_updated_by")  # noqa: N815
+    lastUpdatedBy = StaffIdField("last_updated_by")  # noqa: N815
     extendedFields = serializers.DictField(  # noqa: N815
         source="extended_fields", read_only=True
     )
@@ -154,8 +172,8 @@ class FollowUpRequestSerializer(RequestSerializer):
         source="followed_up_by",
         required=False,
         allow_null=True,
-        schema=NULLABLE_TEXT,
-        help_text="Username of the staff user who followed up (default: you).",
+        schema=STAFF_SCHEMA,
+        help_text="Staff id or username of the staff user who followed up (default: you).",
     )
     scheduledFollowUp = DateTimeField(  # noqa: N815
         source="scheduled_follow_up", required=False, allow_null=True
@@ -164,6 +182,7 @@ class FollowUpRequestSerializer(RequestSerializer):
         source="next_follow_up", required=False, allow_null=True
     )
     notes = TextField(required=False, allow_null=True, allow_blank=True)
+    createdBy = created_by_field("contact")  # noqa: N815
 
     @staticmethod
     def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
@@ -197,6 +216,8 @@ class StatusFieldsSerializer(RequestSerializer):
 )
 class StatusChangeSerializer(StatusFieldsSerializer):
     schema_required = ("status",)
+
+    createdBy = created_by_field("change")  # noqa: N815
 
     @staticmethod
     def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
@@ -265,7 +286,11 @@ class LeadCreateSerializer(StatusFieldsSerializer):
     nextFollowUp = DateTimeField(  # noqa: N815
         source="next_follow_up", required=False, allow_null=True
     )
+    lastFollowUp = DateTimeField(  # noqa: N815
+        source="last_follow_up", required=False, allow_null=True
+    )
     createdOn = DateTimeField(source="created_on", required=False, allow_null=True)  # noqa: N815
+    createdBy = created_by_field("lead")  # noqa: N815
     extendedFields = RawField(  # noqa: N815
         source="extended_fields",
         required=False,
@@ -300,6 +325,7 @@ class LeadCreateSerializer(StatusFieldsSerializer):
                 "notes",
                 "owner",
                 "next_follow_up",
+                "last_follow_up",
                 "created_on",
                 "extended_fields",
             ),

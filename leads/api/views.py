@@ -30,6 +30,7 @@ from leads import selectors, services
 from leads.errors import ErrorCode, ErrorCollector
 from leads.filters import SEARCH_MAX_LENGTH, SORT_FIELDS, filtered_leads
 from leads.models import LeadType, Status
+from leads.resolvers import resolve_actor
 
 from .serializers import (
     BulkItemResultSerializer,
@@ -104,6 +105,33 @@ UPDATE: dict[str, Any] = {
         404: _errors(404, "", ErrorCode.LEAD_NOT_FOUND),
     },
 }
+
+
+def call_as_actor(
+    request: Request, serializer_class: Any, service: Any, by: str, **arguments: Any
+) -> Any:
+    """``service`` with the parsed request, in the name of the staff user the request's
+    ``createdBy`` names (``by`` is the service's argument for it): the caller when it names
+    none; otherwise the caller is passed as ``recorded_by``, for audit. A ``createdBy`` that
+    cannot be used is reported together with what the service finds wrong (asked as the
+    caller, in a transaction that is rolled back)."""
+
+    def call(data: dict[str, Any], actor: Any, recorded_by: Any) -> Any:
+        kwargs = serializer_class.service_kwargs(data)
+        return service(**{by: actor}, recorded_by=recorded_by, **arguments, **kwargs)
+
+    def acting(data: dict[str, Any]) -> Any:
+        errors = ErrorCollector()
+        actor = resolve_actor(request.user, data.get("created_by"), errors)
+        if not errors:
+            return call(data, actor, request.user if actor.pk != request.user.pk else None)
+        try:
+            dry_run(lambda: call(data, request.user, None))
+        except ValidationError as exc:
+            errors.extend(exc)
+        errors.raise_if_any()
+
+    return call_service(serializer_class(data=request.data), acting)
 
 
 def _lead_response(lead_id: Any, **kwargs: Any) -> Response:
@@ -188,12 +216,7 @@ class LeadViewSet(ApiViewSet):
         return self.idempotent(request, lambda: self._create(request))
 
     def _create(self, request: Request) -> Response:
-        result = call_service(
-            LeadCreateSerializer(data=request.data),
-            lambda data: services.lead_create(
-                created_by=request.user, **LeadCreateSerializer.service_kwargs(data)
-            ),
-        )
+        result = call_as_actor(request, LeadCreateSerializer, services.lead_create, "created_by")
         return _lead_response(
             result.lead.pk,
             warnings=result.warnings,
@@ -242,13 +265,12 @@ class LeadViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["put"], url_path="status", url_name="status")
     def change_status(self, request: Request, leadId: str) -> Response:  # noqa: N803
-        call_service(
-            StatusChangeSerializer(data=request.data),
-            lambda data: services.lead_change_status(
-                lead_id=leadId,
-                changed_by=request.user,
-                **StatusChangeSerializer.service_kwargs(data),
-            ),
+        call_as_actor(
+            request,
+            StatusChangeSerializer,
+            services.lead_change_status,
+            "changed_by",
+            lead_id=leadId,
         )
         return _lead_response(leadId)
 
@@ -263,8 +285,10 @@ class LeadViewSet(ApiViewSet):
         summary="Add a follow-up",
         parameters=[LEAD_ID, IDEMPOTENCY_PARAMETER],
         request=FollowUpRequestSerializer,
+        description="Answers the whole lead, with the new follow-up in `followUpDetails`, as "
+        "Capillary does.",
         responses={
-            200: object_envelope(FollowUpSerializer),
+            200: object_envelope(LeadSerializer),
             400: _errors(400, "", ErrorCode.FOLLOWED_UP_ON_NULL, ErrorCode.INVALID_FIELD),
             404: _errors(404, "", ErrorCode.LEAD_NOT_FOUND),
             422: _errors(422, "", ErrorCode.IDEMPOTENCY_KEY_REUSED),
@@ -273,15 +297,14 @@ class LeadViewSet(ApiViewSet):
     @action(detail=True, methods=["post"], url_path="followup", url_name="followup")
     def followup(self, request: Request, leadId: str) -> Response:  # noqa: N803
         def respond() -> Response:
-            followup = call_service(
-                FollowUpRequestSerializer(data=request.data),
-                lambda data: services.lead_add_followup(
-                    lead_id=leadId,
-                    created_by=request.user,
-                    **FollowUpRequestSerializer.service_kwargs(data),
-                ),
+            followup = call_as_actor(
+                request,
+                FollowUpRequestSerializer,
+                services.lead_add_followup,
+                "created_by",
+                lead_id=leadId,
             )
-            return object_response(FollowUpSerializer(followup).data)
+            return _lead_response(followup.lead_id)
 
         return self.idempotent(request, respond)
 

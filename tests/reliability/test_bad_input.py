@@ -58,7 +58,9 @@ def test_a_body_just_under_the_limit_is_read_and_a_long_note_stored_exactly(api,
     response = send(api, "post", "/v2/leads/{lead}/followup", world, body)
 
     assert response.status_code == 200, response.content[:300]
-    assert FollowUp.objects.get(pk=response.json()["id"]).notes == notes
+    # The answer is the lead; the new follow-up is the latest in it.
+    added = response.json()["followUpDetails"][-1]
+    assert FollowUp.objects.get(pk=added["id"]).notes == notes
     assert len(json.dumps(body)) < LIMIT
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
@@ -192,8 +193,11 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/v2/")
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """An unknown URL under /v2/: the envelope, whatever DEBUG says."""
+    """An unknown URL under /v2/: the envelope, whatever DEBUG says and whatever the method (a
+    client calling an endpoint this app lacks must be able to parse the answer, so CSRF's HTML
+    403 page must not answer first: nothing is written here)."""
     return JsonResponse(envelope_errors([error_item(ErrorCode.NOT_FOUND)]), status=404)
 
 

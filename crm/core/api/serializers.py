@@ -68,12 +68,14 @@ class TextField(serializers.CharField):
 
 
 class DateTimeField(serializers.DateTimeField):
-    """ISO 8601 in and out; out always with its UTC offset (``+00:00``, not ``Z``)."""
+    """ISO 8601 in (any offset, any precision); out as Capillary writes it,
+    ``YYYY-MM-DDThh:mm:ssTZD`` (``2018-10-05T08:00:00+05:30``): whole seconds, with the UTC
+    offset (``+00:00``, not ``Z``). Stored values keep their precision."""
 
     def to_representation(self, value: Any) -> str | None:
         if value is None:
             return None
-        return timezone.localtime(value).isoformat()
+        return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 class IdField(serializers.IntegerField):
@@ -83,6 +85,13 @@ class IdField(serializers.IntegerField):
         kwargs.setdefault("min_value", -(2**63) + 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(**kwargs)
+
+
+class StaffIdField(serializers.IntegerField):
+    """A staff user shown by numeric id, as Capillary shows entities (null when none)."""
+
+    def __init__(self, source: str, **kwargs: Any) -> None:
+        super().__init__(source=f"{source}_id", read_only=True, allow_null=True, **kwargs)
 
 
 class UsernameField(serializers.CharField):

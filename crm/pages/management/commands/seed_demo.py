@@ -41,6 +41,7 @@ DEMO_USERS = [
 ]
 
 MANAGER_PERMISSIONS = [
+    ("leads", "act_for_staff"),
     ("leads", "add_reason"),
     ("leads", "change_reason"),
     ("leads", "view_reason"),
