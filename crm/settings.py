@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The app's own 404 page for the staff pages, also with DEBUG on.
+    "crm.pages.middleware.PageNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -172,6 +174,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # Mobile numbers without a country code are read in this region.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "IN")
+
+# A follow-up dated later than now by more than this is refused (90030): clocks differ a little.
+LEADS_FOLLOW_UP_CLOCK_LEEWAY_MINUTES = int(
+    os.environ.get("LEADS_FOLLOW_UP_CLOCK_LEEWAY_MINUTES", "5")
+)
 
 # HTTP Basic (what Capillary clients send on every request): verified credentials are
 # remembered this long, so that only the first request of a client runs the password hasher

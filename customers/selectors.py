@@ -13,15 +13,32 @@ from .models import Customer
 
 
 def contact_condition(text: str, prefix: str = "") -> Q:
-    """Text in a customer's name, mobile or email; a mobile in any format it normalises from.
-    ``prefix`` reaches the customer through a relation (``"customer__"`` from a lead)."""
+    """Text in a customer's name, mobile or email; a full name ("Saanvi Sharma": first then
+    last name, each in part); a mobile in any format it normalises from. ``prefix`` reaches the
+    customer through a relation (``"customer__"`` from a lead)."""
     condition = Q()
     for field in ("first_name", "last_name", "email", "mobile"):
         condition |= Q(**{f"{prefix}{field}__icontains": text})
+    first, _, last = text.partition(" ")
+    if first and last.strip():
+        condition |= Q(
+            **{
+                f"{prefix}first_name__icontains": first,
+                f"{prefix}last_name__icontains": last.strip(),
+            }
+        )
     mobile = normalise_mobile(text)
     if mobile:
         condition |= Q(**{f"{prefix}mobile": mobile})
     return condition
+
+
+def id_search(text: str) -> int | None:
+    """The id a search for "#42" means, or None when the text is not one."""
+    digits = text.strip().removeprefix("#")
+    if text.strip().startswith("#") and digits.isdigit() and len(digits) < 19:
+        return int(digits)
+    return None
 
 
 def customer_search(
@@ -33,14 +50,11 @@ def customer_search(
         customers = Customer.objects.all()
     customers = customers.order_by("-created_on", "-id")
     text = (q or "").strip()
-    if text.startswith("#") and text[1:].isdigit() and len(text) < 19:
+    if id_search(text) is not None:
         # "#42" is the customer id and nothing else.
-        return customers.filter(pk=int(text[1:]))
+        return customers.filter(pk=id_search(text))
     if text:
         condition = contact_condition(text) | Q(external_id__icontains=text)
-        parts = text.split()
-        if len(parts) == 2:
-            condition |= Q(first_name__iexact=parts[0], last_name__iexact=parts[1])
         if text.isdigit() and len(text) < 19:
             condition |= Q(pk=int(text))
         customers = customers.filter(condition)

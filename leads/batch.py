@@ -29,7 +29,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crm.catalog.models import Brand, Category, Sku
 from crm.core.db import insert_all
 from crm.core.parsing import MISSING, parse_id
 from customers.models import Customer
@@ -38,6 +37,7 @@ from customers.services import IdType, customer_resolve, normalise_identifier, p
 from .errors import ErrorCode, ErrorCollector, ErrorItem, error_items
 from .models import (
     ACTIVE_STATUSES,
+    CATALOG_MODELS,
     Lead,
     LeadStatus,
     LeadType,
@@ -74,7 +74,7 @@ BATCH_FIELDS = frozenset(
         "extended_fields",
     }
 )
-_CATALOG = {LeadType.SKU: Sku, LeadType.BRAND: Brand, LeadType.CATEGORY: Category}
+_CATALOG = CATALOG_MODELS
 # Foreign keys the batch does not look up again: it holds the rows themselves, just read from
 # the database (the customer, or one registered in the same batch) or the creating user.
 _HELD_FOREIGN_KEYS = ("customer", "created_by", "last_updated_by")
@@ -151,6 +151,7 @@ class LeadBatch:
         created_by: Any,
         items: Sequence[Mapping[str, Any]],
         known_errors: Mapping[int, ValidationError],
+        import_job: Any = None,
     ) -> None:
         for index, item in enumerate(items):
             unknown = set(item) - BATCH_FIELDS
@@ -158,6 +159,7 @@ class LeadBatch:
                 # A programming error, as an unknown keyword argument of lead_create() is.
                 raise TypeError(f"item {index} has arguments a batch does not take: {unknown}")
         self.user = created_by
+        self.import_job = import_job
         self.items = items
         self.known_errors = known_errors
         self.outcomes: list[Outcome] = [Outcome() for _ in items]
@@ -309,6 +311,7 @@ class LeadBatch:
             created_by=self.user,
             last_updated_on=now,
             last_updated_by=self.user,
+            import_job=self.import_job,
         )
         lead.lookups = self.lookups
         # An instance from the batch is checked by the resolvers as the row they would look up;

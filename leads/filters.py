@@ -17,10 +17,10 @@ from django.db.models import F, Q, QuerySet
 
 from crm.core.parsing import parse_id, parse_moment
 from customers.models import Customer
-from customers.selectors import contact_condition
+from customers.selectors import contact_condition, id_search
 
 from .errors import ErrorCode, coded_error
-from .models import Lead, LeadType, OrgSource, Status, SubStatus
+from .models import CATALOG_MODELS, Lead, LeadType, OrgSource, Status, SubStatus
 
 User = get_user_model()
 
@@ -30,6 +30,7 @@ SORT_FIELDS = {
     "nextFollowUp": "next_follow_up",
 }
 SORT_ORDERS = ("ASC", "DESC")
+
 # Parameters that filter by their cleaned value as it is (a list: any of its values).
 EXACT_FILTERS = {
     "userId": "customer_id",
@@ -39,6 +40,7 @@ EXACT_FILTERS = {
     "type": "type__in",
     "leadFor": "lead_for",
     "orgSourceId": "org_source_id",
+    "importJob": "import_job_id",
 }
 SEARCH_MAX_LENGTH = 200
 
@@ -106,6 +108,15 @@ class LeadFilterForm(forms.Form):
             raise coded_error(ErrorCode.INVALID_ORG_SOURCE)
         return pk
 
+    def clean_importJob(self) -> int | None:  # noqa: N802
+        value = (self.cleaned_data.get("importJob") or "").strip()
+        if not value:
+            return None
+        pk = parse_id(value)
+        if pk is None:
+            raise coded_error(ErrorCode.INVALID_FILTER, "importJob", "expected an import's id")
+        return pk
+
     def _moment(self, name: str, *, end_of_day: bool) -> datetime.datetime | None:
         value = (self.cleaned_data.get(name) or "").strip()
         if not value:
@@ -165,6 +176,7 @@ class LeadFilter(django_filters.FilterSet):
     type = _text_filter("Type (comma-separated)")
     leadFor = django_filters.CharFilter(field_name="lead_for", label="Lead for")  # noqa: N815
     orgSourceId = _text_filter("Org source id")  # noqa: N815
+    importJob = _text_filter("CSV import job id")  # noqa: N815
     createdOnFrom = _text_filter("Created from")  # noqa: N815
     createdOnTo = _text_filter("Created to")  # noqa: N815
     nextFollowUpFrom = _text_filter("Next follow-up from")  # noqa: N815
@@ -203,9 +215,17 @@ class LeadFilter(django_filters.FilterSet):
 
 
 def search_condition(text: str) -> Q:
-    """Text search over leadFor and the customer's name, mobile and email."""
+    """Text search over the item (its code, and the catalog name shown beside it), and the
+    customer's name (full name too), mobile and email; "#20" is lead 20 and nothing else."""
     text = text.strip()
-    return Q(lead_for__icontains=text) | contact_condition(text, prefix="customer__")
+    lead_id = id_search(text)
+    if lead_id is not None:
+        return Q(pk=lead_id)
+    named = Q()
+    for lead_type, model in CATALOG_MODELS.items():
+        codes = model.objects.filter(name__icontains=text).values("code")
+        named |= Q(type=lead_type, lead_for__in=codes)
+    return Q(lead_for__icontains=text) | named | contact_condition(text, prefix="customer__")
 
 
 def ordering(sort_by: str | None, sort_order: str | None) -> list[Any]:

@@ -25,6 +25,14 @@ class LeadType(models.TextChoices):
     CUSTOM = "CUSTOM", "Custom"
 
 
+# The catalog a lead's item is checked against and named from, by type (CUSTOM has none).
+CATALOG_MODELS: dict[str, type[CatalogItem]] = {
+    LeadType.SKU: Sku,
+    LeadType.BRAND: Brand,
+    LeadType.CATEGORY: Category,
+}
+
+
 class Status(models.TextChoices):
     OPEN = "OPEN", "Open"
     ON_HOLD = "ON_HOLD", "On hold"
@@ -105,6 +113,20 @@ class Reason(models.Model):
                     ]
                 }
             )
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        # The same text twice (whatever its case) would be two entries a person cannot tell
+        # apart in the reason picker.
+        # Only a text clean() accepted is looked up (an overlong one is already refused, and
+        # SQLite refuses LIKE patterns that long).
+        if (
+            self.reason
+            and len(self.reason) <= 255
+            and "reason" not in (exclude or ())
+            and Reason.objects.filter(reason__iexact=self.reason).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"reason": [coded_error(ErrorCode.REASON_EXISTS, self.reason)]})
+        super().validate_unique(exclude=exclude)
 
 
 class SubStatus(models.Model):
@@ -355,6 +377,10 @@ class Lead(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The CSV import that added the lead, so that its leads can be listed together.
+    import_job = models.ForeignKey(
+        "ImportJob", on_delete=models.PROTECT, null=True, blank=True, related_name="leads"
+    )
 
     class Meta:
         ordering = ["-created_on", "-id"]
@@ -498,14 +524,14 @@ class Lead(models.Model):
         errors.raise_if_any()
 
     def _check_catalog(self, errors: ErrorCollector) -> None:
-        catalog = {
-            LeadType.SKU: (Sku, ErrorCode.INVALID_SKU),
-            LeadType.BRAND: (Brand, ErrorCode.INVALID_BRAND),
-            LeadType.CATEGORY: (Category, ErrorCode.INVALID_CATEGORY),
-        }.get(self.type)
-        if catalog is None:
+        model = CATALOG_MODELS.get(self.type)
+        if model is None:
             return
-        model, code = catalog
+        code = {
+            LeadType.SKU: ErrorCode.INVALID_SKU,
+            LeadType.BRAND: ErrorCode.INVALID_BRAND,
+            LeadType.CATEGORY: ErrorCode.INVALID_CATEGORY,
+        }[self.type]
         if not self.lookups.catalog_item_active(model, self.lead_for):
             errors.add("lead_for", code, self.lead_for)
 
@@ -637,6 +663,13 @@ class FollowUp(models.Model):
                         coded_error(ErrorCode.INVALID_FIELD, "followedUpOn", "expected a date-time")
                     ]
                 }
+            )
+        # A contact that has not happened yet would set the lead's lastFollowUp ahead for
+        # good; a few minutes allow for clocks that differ.
+        leeway = datetime.timedelta(minutes=settings.LEADS_FOLLOW_UP_CLOCK_LEEWAY_MINUTES)
+        if self._state.adding and self.followed_up_on > timezone.now() + leeway:
+            raise ValidationError(
+                {"followed_up_on": [coded_error(ErrorCode.FOLLOWED_UP_IN_FUTURE)]}
             )
 
 

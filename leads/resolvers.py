@@ -7,13 +7,15 @@ report the same codes and texts for the same values.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from crm.core.parsing import MISSING, parse_id
 
-from .errors import ErrorCode, ErrorCollector
+from .errors import ErrorCode, ErrorCollector, ErrorItem, error_item
 from .models import Reason, Status, SubStatus
 
 User = get_user_model()
@@ -109,6 +111,15 @@ def resolve_actor(caller: Any, sent: Any, errors: ErrorCollector) -> Any:
         errors.add("created_by", ErrorCode.ACT_FOR_DENIED, staff.get_username())
         return caller
     return staff
+
+
+def next_follow_up_warnings(next_follow_up: Any) -> list[ErrorItem]:
+    """Warning 90102 for a next follow-up already past (kept: a late entry is still a record,
+    but it is likely a typing slip)."""
+    if isinstance(next_follow_up, datetime.datetime) and next_follow_up < timezone.now():
+        shown = timezone.localtime(next_follow_up).isoformat(timespec="seconds")
+        return [error_item(ErrorCode.NEXT_FOLLOW_UP_IN_PAST, shown)]
+    return []
 
 
 def check_status(status: Any, errors: ErrorCollector, field_name: str = "status") -> bool:

@@ -15,7 +15,6 @@ from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from crm.catalog.models import Brand, Category, Sku
 from crm.core import paging
 from crm.core.models import active_staff
 from crm.core.parsing import parse_id
@@ -25,11 +24,11 @@ from customers.selectors import customer_search
 from .errors import ErrorCode, coded_error
 from .models import (
     ACTIVE_STATUSES,
+    CATALOG_MODELS,
     ExtendedFieldDefinition,
     FollowUp,
     Lead,
     LeadStatus,
-    LeadType,
     OrgSource,
     Reason,
     Status,
@@ -253,7 +252,7 @@ def assignable_owners() -> QuerySet[Any]:
 def catalog_suggestions(*, type: str, q: str = "", limit: int = 200) -> list[tuple[str, str]]:
     """(code, name) of active catalog items of a lead type (SKU, BRAND, CATEGORY) matching
     ``q``; empty for CUSTOM."""
-    model = {LeadType.SKU: Sku, LeadType.BRAND: Brand, LeadType.CATEGORY: Category}.get(type)
+    model = CATALOG_MODELS.get(type)
     if model is None:
         return []
     items = model.objects.filter(is_active=True)
@@ -265,7 +264,7 @@ def catalog_suggestions(*, type: str, q: str = "", limit: int = 200) -> list[tup
 def catalog_names(*, leads: Iterable[Lead]) -> dict[tuple[str, str], str]:
     """(type, code) -> catalog name for the SKU, brand and category leads given, in one query
     whatever their number (none when no lead names a catalog item)."""
-    models = {LeadType.SKU: Sku, LeadType.BRAND: Brand, LeadType.CATEGORY: Category}
+    models = CATALOG_MODELS
     codes: dict[str, set[str]] = {kind: set() for kind in models}
     for lead in leads:
         if lead.type in codes:

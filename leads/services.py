@@ -36,6 +36,7 @@ from .errors import (
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
+    ImportJob,
     Lead,
     LeadStatus,
     LeadType,
@@ -50,6 +51,7 @@ from .resolvers import (
     as_text,
     check_status,
     is_blank,
+    next_follow_up_warnings,
     resolve_reason,
     resolve_staff_user,
     resolve_sub_status,
@@ -138,6 +140,7 @@ def lead_create(
     follow_up_details: Sequence[dict[str, Any]] = (),
     status_log_details: Sequence[dict[str, Any]] = (),
     recorded_by: Any = None,
+    import_job: ImportJob | None = None,
 ) -> LeadCreateResult:
     """Add a lead, replaying its past statuses and follow-ups as history.
 
@@ -178,6 +181,7 @@ def lead_create(
         last_updated_on=now,
         last_updated_by=created_by,
         recorded_by=recorded_by,
+        import_job=import_job,
     )
     lead.sub_status = resolve_sub_status(status, sub_status, errors)
     lead.owner = resolve_staff_user(owner, errors)
@@ -189,7 +193,7 @@ def lead_create(
     _full_clean(lead, errors, exclude=() if customer is not None else ("customer",))
     errors.raise_if_any()
 
-    warnings = _duplicate_warnings(lead)
+    warnings = _duplicate_warnings(lead) + next_follow_up_warnings(lead.next_follow_up)
     # The latest contact: the follow-ups', or a sent lastFollowUp when it is later.
     contacts = [f.followed_up_on for f in followups] + [last_follow_up] * bool(last_follow_up)
     if contacts:
@@ -239,6 +243,7 @@ def lead_create_many(
     created_by: Any,
     items: Sequence[Mapping[str, Any]],
     known_errors: Mapping[int, ValidationError] | None = None,
+    import_job: ImportJob | None = None,
 ) -> list[LeadCreateManyResult]:
     """Add many leads in one transaction, each checked as lead_create() checks one: the same
     rules, codes, messages and 90101 warning, and one ``lead.created`` event per lead.
@@ -255,14 +260,21 @@ def lead_create_many(
     registered meanwhile), none of it is kept and the accepted items go through lead_create()
     one by one instead.
     """
-    outcomes = LeadBatch(created_by=created_by, items=items, known_errors=known_errors or {}).run()
+    outcomes = LeadBatch(
+        created_by=created_by,
+        items=items,
+        known_errors=known_errors or {},
+        import_job=import_job,
+    ).run()
     results = []
     for index, outcome in enumerate(outcomes):
         result = LeadCreateManyResult(index=index)
         if outcome.conflicted:
             try:
                 with transaction.atomic():
-                    created = lead_create(created_by=created_by, **items[index])
+                    created = lead_create(
+                        created_by=created_by, import_job=import_job, **items[index]
+                    )
             except ValidationError as exc:
                 result.errors = error_items(exc)
             except DatabaseError:
@@ -560,12 +572,17 @@ def reasons_create(*, reasons: Sequence[Any]) -> list[Reason]:
     """Add reasons, all or none."""
     errors = ErrorCollector()
     rows = []
+    seen: set[str] = set()
     for index, text in enumerate(reasons):
         reason = Reason(reason=text if isinstance(text, str) else "")
         if text is not None and not isinstance(text, str):
             errors.add(f"reasons[{index}]", ErrorCode.INVALID_FIELD, "reason", "expected text")
             continue
         _full_clean(reason, errors)
+        # The same text twice in one request is as much a duplicate as one already stored.
+        if reason.reason and reason.reason.lower() in seen:
+            errors.add(f"reasons[{index}]", ErrorCode.REASON_EXISTS, reason.reason)
+        seen.add(reason.reason.lower())
         rows.append(reason)
     errors.raise_if_any()
     for reason in rows:

@@ -97,10 +97,14 @@ class ErrorCode(IntEnum):
     LENGTH_REQUIRED = 90025
     ACT_FOR_DENIED = 90026
     STAFF_NOT_FOUND = 90027
+    REASON_EXISTS = 90028
+    FOLLOW_UP_EMPTY = 90029
+    FOLLOWED_UP_IN_FUTURE = 90030
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
     ACTIVE_LEAD_EXISTS = 90101
+    NEXT_FOLLOW_UP_IN_PAST = 90102
 
 
 C = ErrorCode
@@ -164,8 +168,12 @@ register(
     (C.LEAD_CLOSED, "Status change not allowed on closed leads", 409),
     (C.AUTO_REGISTRATION_OFF, "Customer is not registered. Auto-registration is off", 400),
     (C.ACTIVE_LEAD_EXISTS, "An active lead {0} already exists for this customer and item", 200),
+    (C.NEXT_FOLLOW_UP_IN_PAST, "nextFollowUp {0} is in the past", 200),
     (C.ACT_FOR_DENIED, "You may not act for staff user {0}", 403),
     (C.STAFF_NOT_FOUND, "No active staff user {0}", 400),
+    (C.REASON_EXISTS, "Lead reason {0} already exists", 409),
+    (C.FOLLOW_UP_EMPTY, "Write what was said or when to follow up next", 400),
+    (C.FOLLOWED_UP_IN_FUTURE, "followedUpOn cannot be in the future", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from crm.core.parsing import MISSING, parse_id
 from leads import services
-from leads.errors import iter_errors
+from leads.errors import ErrorCode, coded_error, iter_errors
 from leads.models import ExtendedFieldDefinition, LeadType, Status, SubStatus
 
 EXTENDED_PREFIX = "ext__"
@@ -243,6 +243,13 @@ class FollowUpForm(ServiceFormMixin, forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     error_fields = {"lead": None}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The date is filled in for the person (now): notes or a next date make it a record.
+        if not (data.get("notes") or "").strip() and not data.get("next_follow_up"):
+            self.add_error("notes", coded_error(ErrorCode.FOLLOW_UP_EMPTY))
+        return data
 
     def save(self, *, lead_id: int, user: Any) -> Any:
         data = self.cleaned_data

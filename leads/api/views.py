@@ -30,7 +30,7 @@ from leads import selectors, services
 from leads.errors import ErrorCode, ErrorCollector
 from leads.filters import SEARCH_MAX_LENGTH, SORT_FIELDS, filtered_leads
 from leads.models import LeadType, Status
-from leads.resolvers import resolve_actor
+from leads.resolvers import next_follow_up_warnings, resolve_actor
 
 from .serializers import (
     BulkItemResultSerializer,
@@ -80,6 +80,7 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter("leadFor", str, description="Exactly this item."),
     OpenApiParameter("orgSourceId", int, description="Org source id (92014 when none)."),
+    OpenApiParameter("importJob", int, description="Only the leads a CSV import added."),
     OpenApiParameter("createdOnFrom", DATE_OR_TIME, description="ISO 8601 date or date-time."),
     OpenApiParameter(
         "createdOnTo", DATE_OR_TIME, description="ISO 8601 date (whole day) or date-time."
@@ -289,7 +290,13 @@ class LeadViewSet(ApiViewSet):
         "Capillary does.",
         responses={
             200: object_envelope(LeadSerializer),
-            400: _errors(400, "", ErrorCode.FOLLOWED_UP_ON_NULL, ErrorCode.INVALID_FIELD),
+            400: _errors(
+                400,
+                "",
+                ErrorCode.FOLLOWED_UP_ON_NULL,
+                ErrorCode.FOLLOWED_UP_IN_FUTURE,
+                ErrorCode.INVALID_FIELD,
+            ),
             404: _errors(404, "", ErrorCode.LEAD_NOT_FOUND),
             422: _errors(422, "", ErrorCode.IDEMPOTENCY_KEY_REUSED),
         },
@@ -304,7 +311,9 @@ class LeadViewSet(ApiViewSet):
                 "created_by",
                 lead_id=leadId,
             )
-            return _lead_response(followup.lead_id)
+            return _lead_response(
+                followup.lead_id, warnings=next_follow_up_warnings(followup.next_follow_up)
+            )
 
         return self.idempotent(request, respond)
 
@@ -344,6 +353,7 @@ class ReasonViewSet(ApiViewSet):
         responses={
             200: list_of(ReasonSerializer),
             400: _errors(400, "", ErrorCode.REASON_EMPTY, ErrorCode.INVALID_BODY),
+            409: _errors(409, "The text is a reason already", ErrorCode.REASON_EXISTS),
         },
     )
     def create(self, request: Request) -> Response:

@@ -80,8 +80,10 @@ class LeadImporter:
         ignore_unknown_columns: bool = False,
         chunk_size: int = CHUNK_SIZE,
         on_progress: ProgressCallback | None = None,
+        job: Any = None,
     ) -> None:
         self.created_by = created_by
+        self.job = job
         self.dry_run = dry_run
         self.all_or_nothing = all_or_nothing
         self.ignore_unknown_columns = ignore_unknown_columns
@@ -167,6 +169,7 @@ class LeadImporter:
         readable = [mapped for mapped in rows if not mapped.unreadable]
         created = lead_create_many(
             created_by=self.created_by,
+            import_job=self.job,
             items=[mapped.kwargs for mapped in readable],
             known_errors={
                 index: mapped.errors.as_error()

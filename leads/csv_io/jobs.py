@@ -126,6 +126,7 @@ def job_run(job_id: int, progress_line: Any = None) -> ImportJob:
         all_or_nothing=job.all_or_nothing,
         ignore_unknown_columns=job.ignore_unknown_columns,
         on_progress=on_progress,
+        job=job,
     )
     try:
         summary = importer.run(job.file_path, report_path(job))

@@ -64,3 +64,13 @@ def test_a_lookup_without_identifier_renders_the_error_envelope(browser):
 
     assert response.status_code == 400
     assert "92012" in response.content.decode()
+
+
+def test_a_logged_out_browser_gets_a_login_link_not_a_password_pop_up(db):
+    response = Client().get("/v2/leads", HTTP_ACCEPT="text/html,application/xhtml+xml")
+
+    assert response.status_code == 401
+    # No Basic challenge: the browser would show its own password dialog.
+    assert "WWW-Authenticate" not in response
+    assert "/v2/auth/login/" in response.content.decode()
+    assert "90001" in response.content.decode()

@@ -169,9 +169,12 @@ def ok(response: requests.Response) -> dict[str, Any]:
 
 
 def assert_object_envelope(body: dict[str, Any]) -> None:
-    """One object: its fields at the top level and ``"warnings": []`` (Add Lead's sample)."""
+    """One object: its fields at the top level and ``"warnings": []`` (Add Lead's sample). The
+    doc's dates (2018) were ahead when it was written: a next follow-up now past is warned of
+    (90102), the one warning a replayed sample may get."""
     assert "data" not in body
-    assert body["warnings"] == []
+    assert isinstance(body["warnings"], list)
+    assert {warning["code"] for warning in body["warnings"]} <= {90102}
 
 
 def assert_list_envelope(body: dict[str, Any]) -> None:

@@ -265,7 +265,7 @@ def test_adding_a_follow_up_moves_the_leads_dates(api, customer, staff):
         f"/v2/leads/{lead.pk}/followup",
         {
             "followedUpOn": "2026-11-27T10:00:00+05:30",
-            "nextFollowUp": "2026-12-01T10:00:00+05:30",
+            "nextFollowUp": "2027-12-01T10:00:00+05:30",
             "notes": "Called, wants a demo",
         },
         format="json",
@@ -281,7 +281,7 @@ def test_adding_a_follow_up_moves_the_leads_dates(api, customer, staff):
     assert body["warnings"] == []
     lead.refresh_from_db()
     assert lead.last_follow_up == datetime.datetime(2026, 11, 27, 4, 30, tzinfo=datetime.UTC)
-    assert lead.next_follow_up == datetime.datetime(2026, 12, 1, 4, 30, tzinfo=datetime.UTC)
+    assert lead.next_follow_up == datetime.datetime(2027, 12, 1, 4, 30, tzinfo=datetime.UTC)
 
 
 def test_a_follow_up_by_an_unknown_user_is_92019_and_not_saved(api, customer, staff):

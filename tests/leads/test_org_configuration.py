@@ -124,3 +124,22 @@ class TestOrgSettings:
         OrgSettings(auto_register_customers=False).save()
         assert OrgSettings.objects.count() == 1
         assert OrgSettings.load().auto_register_customers is False
+
+
+@pytest.mark.parametrize("again", ["Customer moved away", "  customer MOVED away "])
+def test_the_same_reason_text_cannot_be_added_twice(db, again):
+    services.reasons_create(reasons=["Customer moved away"])
+
+    with pytest.raises(ValidationError) as raised:
+        services.reasons_create(reasons=[again])
+
+    assert codes(raised.value) == [90028]
+    assert Reason.objects.count() == 1
+
+
+def test_the_same_reason_twice_in_one_request_adds_neither(db):
+    with pytest.raises(ValidationError) as raised:
+        services.reasons_create(reasons=["Store closed", "store closed"])
+
+    assert codes(raised.value) == [90028]
+    assert not Reason.objects.exists()

@@ -152,3 +152,16 @@ def test_a_post_without_csrf_token_is_refused(staff):
     assert response.status_code == 403
     lead.refresh_from_db()
     assert lead.status == "OPEN"
+
+
+@pytest.mark.parametrize("path", ["/leads/99999/", "/customers/99999/", "/no-such-page/"])
+def test_a_missing_page_is_the_apps_404_page_even_with_debug_on(staff_client, settings, path):
+    settings.DEBUG = True
+
+    response = staff_client.get(path)
+
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "Nothing here" in text and "Go to the lead list" in text
+    # Not Django's technical page, which lists the URL patterns.
+    assert "URLconf" not in text and "Using the URLconf" not in text

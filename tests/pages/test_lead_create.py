@@ -221,3 +221,16 @@ def test_owner_list_offers_active_staff_only(staff_client):
     ]
 
     assert owners == ["", "associate", "bob"]
+
+
+def test_new_customer_is_offered_only_while_auto_registration_is_on(staff_client):
+    page = staff_client.get(reverse("lead-create")).content.decode()
+    assert 'value="new"' in page and "New customer" in page
+
+
+def test_new_customer_is_not_offered_with_auto_registration_off(staff_client, auto_register_off):
+    page = staff_client.get(reverse("lead-create")).content.decode()
+
+    assert 'value="new"' not in page and "New customer" not in page
+    assert 'name="customer_mode" value="existing"' in page
+    assert "the customer must exist already" in page

@@ -288,3 +288,63 @@ def test_saving_details_keeps_the_stored_next_follow_up_to_the_second(staff_clie
 
     lead.refresh_from_db()
     assert lead.next_follow_up == stored
+
+
+def test_a_follow_up_with_nothing_filled_in_is_not_saved(staff_client):
+    lead = LeadFactory()
+
+    # The date comes filled in (now); nothing else was written.
+    response = staff_client.post(
+        reverse("lead-add-followup", args=[lead.pk]),
+        {"followed_up_on": "2026-03-02T10:30", "next_follow_up": "", "notes": "  "},
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response, "notes") == [
+        "90029 · Write what was said or when to follow up next"
+    ]
+    assert not FollowUp.objects.filter(lead=lead).exists()
+
+
+def test_a_follow_up_with_only_a_next_date_is_saved(staff_client):
+    lead = LeadFactory()
+
+    response = staff_client.post(
+        reverse("lead-add-followup", args=[lead.pk]),
+        {"followed_up_on": "2026-03-02T10:30", "next_follow_up": "2026-03-09T11:00"},
+    )
+
+    assert response.status_code == 302
+    assert FollowUp.objects.filter(lead=lead).count() == 1
+
+
+def test_a_future_follow_up_on_the_lead_page_is_refused(staff_client):
+    lead = LeadFactory()
+    future = timezone.localtime() + datetime.timedelta(days=3)
+
+    response = staff_client.post(
+        reverse("lead-add-followup", args=[lead.pk]),
+        {"followed_up_on": future.strftime("%Y-%m-%dT%H:%M"), "notes": "Will call"},
+    )
+
+    assert response.status_code == 400
+    assert "90030 · followedUpOn cannot be in the future" in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+def test_the_lead_page_warns_of_a_next_follow_up_in_the_past(staff_client):
+    lead = LeadFactory()
+    now = timezone.localtime()
+
+    response = staff_client.post(
+        reverse("lead-add-followup", args=[lead.pk]),
+        {
+            "followed_up_on": now.strftime("%Y-%m-%dT%H:%M"),
+            "next_follow_up": (now - datetime.timedelta(days=400)).strftime("%Y-%m-%dT%H:%M"),
+            "notes": "Called",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "90102 · nextFollowUp" in response.content.decode()

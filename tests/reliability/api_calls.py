@@ -12,7 +12,7 @@ WRITES = [
     ("put", "/v2/leads/{lead}", lambda w: {"nextFollowUp": "2030-01-01T10:00:00Z"}),
     ("patch", "/v2/leads/{lead}", lambda w: {"extendedFields": {"budget": "high"}}),
     ("put", "/v2/leads/{lead}/status", lambda w: {"status": "ON_HOLD"}),
-    ("post", "/v2/leads/{lead}/followup", lambda w: {"followedUpOn": "2030-01-01T10:00:00Z"}),
+    ("post", "/v2/leads/{lead}/followup", lambda w: {"followedUpOn": "2026-01-01T10:00:00Z"}),
     ("post", "/v2/leads/reasons", lambda w: [{"reason": "Bought elsewhere"}]),
     ("post", "/v2/leads/substatus", lambda w: {"status": "ON_HOLD", "subStatus": "Thinking"}),
     ("post", "/v2/leads/bulk/status", lambda w: [{"leadId": w["lead"].pk, "status": "LOST"}]),

@@ -53,7 +53,7 @@ def test_a_body_past_the_configured_limit_is_413_and_writes_nothing(
 
 def test_a_body_just_under_the_limit_is_read_and_a_long_note_stored_exactly(api, world):
     notes = "Long call. " * ((LIMIT - 1000) // 11)
-    body = {"followedUpOn": "2030-01-01T10:00:00Z", "notes": notes}
+    body = {"followedUpOn": "2026-01-01T10:00:00Z", "notes": notes}
 
     response = send(api, "post", "/v2/leads/{lead}/followup", world, body)
 
@@ -199,7 +199,7 @@ WRONG_TYPES = [
         (
             "post",
             "/v2/leads/{lead}/followup",
-            lambda w: {"followedUpOn": "2030-01-01T10:00:00Z"},
+            lambda w: {"followedUpOn": "2026-01-01T10:00:00Z"},
             field,
             values,
         )
@@ -435,7 +435,7 @@ def test_u0000_in_a_form_is_a_400_and_writes_nothing(pages_as, boss, world):
 
     response = client.post(
         reverse("lead-add-followup", args=[world["lead"].pk]),
-        {"followed_up_on": "2030-01-01T10:00", "notes": "a\x00b"},
+        {"followed_up_on": "2026-01-01T10:00", "notes": "a\x00b"},
     )
 
     assert response.status_code == 400
@@ -463,7 +463,7 @@ def test_unicode_and_emoji_are_stored_and_read_back_exactly(api, world, boss, te
         leadFor=text,
         notes=text,
         extendedFields={"budget": text},
-        followUpDetails=[{"followedUpOn": "2030-01-01T10:00:00Z", "notes": text}],
+        followUpDetails=[{"followedUpOn": "2026-01-01T10:00:00Z", "notes": text}],
     )
 
     created = send(api, "post", "/v2/leads", world, body)

@@ -111,6 +111,8 @@ RULE_CODES = {code for code in REGISTRY if 92001 <= code <= 92025} | {
     int(ErrorCode.CUSTOMER_EXISTS),
     # A createdBy naming no active staff user (any id is schema-valid).
     int(ErrorCode.STAFF_NOT_FOUND),
+    # A follow-up dated in the future (any date-time is schema-valid).
+    int(ErrorCode.FOLLOWED_UP_IN_FUTURE),
 }
 
 

@@ -179,11 +179,20 @@ def exception_handler(exc: BaseException, context: dict[str, Any]) -> Response:
     from rest_framework.views import set_rollback
 
     set_rollback()
+    if "WWW-Authenticate" in headers and _wants_html(request):
+        # A browser would answer the challenge with its own password pop-up; the browsable
+        # API's page shows the envelope and its "Log in" link instead.
+        del headers["WWW-Authenticate"]
     return Response(
         envelope_errors(items),
         status=status or http_status_of(items),
         headers=headers,
     )
+
+
+def _wants_html(request: Any) -> bool:
+    renderer = getattr(request, "accepted_renderer", None)
+    return getattr(renderer, "format", None) == "api"
 
 
 # --- Django's handlers, for what never reaches a DRF view ------------------------------

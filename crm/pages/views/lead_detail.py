@@ -22,6 +22,7 @@ from crm.pages.forms import (
 )
 from leads.errors import error_items
 from leads.models import Lead
+from leads.resolvers import next_follow_up_warnings
 from leads.selectors import (
     assignable_owners,
     extended_field_list,
@@ -100,7 +101,10 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 
 def _lead_action(
-    form_name: str, build: Callable[[HttpRequest, int], Any], success: Callable[[Any], str]
+    form_name: str,
+    build: Callable[[HttpRequest, int], Any],
+    success: Callable[[Any], str],
+    warnings: Callable[[Any], list[Any]] = lambda result: [],
 ) -> Callable[..., HttpResponse]:
     """A POST handler: build the form, call its service; on success go back to the page with
     a message, otherwise show the page again with the form's coded errors."""
@@ -116,6 +120,8 @@ def _lead_action(
                 form.add_service_errors(exc)
             else:
                 messages.success(request, success(result))
+                for warning in warnings(result):
+                    messages.warning(request, f"{warning['code']} · {warning['message']}")
                 return redirect("lead-detail", lead_id=lead_id)
         return render_lead_page(request, lead_id, status=400, **{form_name: form})
 
@@ -137,6 +143,7 @@ lead_add_followup = _lead_action(
     "followup_form",
     lambda request, lead_id: FollowUpForm(request.POST),
     lambda followup: "Follow-up added.",
+    lambda followup: next_follow_up_warnings(followup.next_follow_up),
 )
 
 lead_assign = _lead_action(

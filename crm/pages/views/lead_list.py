@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from crm.core.paging import ListPaginator
+from crm.core.parsing import parse_id
 from crm.pages.forms import PAGE_SIZES, BulkActionForm, LeadSearchForm, sub_status_map
 from leads.filters import filtered_leads
 from leads.models import Lead
@@ -76,6 +77,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "bulk_by_id": {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])},
         "sub_status_map": sub_status_map(sub_statuses),
         "now": timezone.now(),
+        "import_job_id": parse_id(request.GET.get("importJob")),
         "filtered": any(
             value
             for key, value in request.GET.items()

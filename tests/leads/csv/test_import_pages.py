@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads.models import ImportJob, Lead
+from tests.factories import LeadFactory
 
 from .conftest import csv_text
 
@@ -244,3 +245,27 @@ def test_a_job_whose_process_is_gone_is_shown_as_stopped(org, manager, manager_c
     assert (status["state"], status["finished"], status["stalled"]) == ("RUNNING", False, True)
     assert "seems to have stopped" in page
     assert 'http-equiv="refresh"' not in page
+
+
+def test_see_the_leads_lists_only_the_leads_of_that_import(org, manager_client):
+    earlier = LeadFactory(type="CUSTOM", lead_for="Bookshelf")
+    dry_run_page = upload(manager_client, sample(org))["Location"]
+    started = manager_client.post(dry_run_page, {"all_or_nothing": ""})
+    imported = ImportJob.objects.get(dry_run=False)
+
+    job_page = manager_client.get(started["Location"]).content.decode()
+    link = f"{reverse('lead-list')}?importJob={imported.pk}"
+    assert link in job_page
+
+    listed = manager_client.get(link).content.decode()
+    ours = Lead.objects.filter(import_job=imported)
+    assert sorted(ours.values_list("lead_for", flat=True)) == ["Chair", "Desk"]
+    for lead in ours:
+        assert f"/leads/{lead.pk}/" in listed
+    assert f"/leads/{earlier.pk}/" not in listed
+    assert f"import #{imported.pk}" in listed
+    # The API's search takes the same filter.
+    api_ids = {
+        row["id"] for row in manager_client.get(f"/v2/leads?importJob={imported.pk}").json()["data"]
+    }
+    assert api_ids == set(ours.values_list("pk", flat=True))
