@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The app's own 404 page for the staff pages, also with DEBUG on.
     "crm.pages.middleware.PageNotFoundMiddleware",
+    # Pages in the signed-in user's time zone.
+    "crm.pages.middleware.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"

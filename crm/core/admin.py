@@ -11,6 +11,7 @@ admin.site.index_title = "Leads CRM"
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Pages", {"fields": ("time_zone",)}))
 
 
 @admin.register(IdempotencyKey)

@@ -1,13 +1,36 @@
+import zoneinfo
+from functools import cache
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+from .errors import ErrorCode, coded_error
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in available_time_zones():
+        raise coded_error(ErrorCode.INVALID_FIELD, "timeZone", f"no time zone {value}")
+
+
+@cache
+def available_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 class User(AbstractUser):
     """A staff user. Kept minimal so that fields can be added later without a swap."""
 
+    # The zone the pages show this user's times in; empty: the org's (TIME_ZONE).
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    @property
+    def zone(self) -> str:
+        """The time zone this user's pages show times in: theirs, else the org's."""
+        return self.time_zone or settings.TIME_ZONE
 
     @property
     def is_active_staff(self) -> bool:

@@ -16,6 +16,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from crm.core.parsing import MISSING, parse_id
+from crm.core.services import user_update_settings
 from leads import services
 from leads.errors import ErrorCode, coded_error, iter_errors
 from leads.models import ExtendedFieldDefinition, LeadType, Status, SubStatus
@@ -70,6 +71,18 @@ class ServiceFormMixin:
 
     def extended_bound_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith(EXTENDED_PREFIX)]
+
+
+class MySettingsForm(ServiceFormMixin, forms.Form):
+    time_zone = forms.CharField(
+        label="Time zone",
+        required=False,
+        help_text="Times on the pages are shown in this zone. Leave it empty for the org's.",
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+    )
+
+    def save(self, *, user: Any) -> Any:
+        return user_update_settings(user=user, time_zone=self.cleaned_data.get("time_zone", ""))
 
 
 class StaffAuthenticationForm(AuthenticationForm):

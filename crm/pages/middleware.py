@@ -8,10 +8,12 @@ API, the admin or a static file, which answer their own way) is the app's page.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views import defaults
 
 # Paths that answer their 404s themselves: the API's envelope, the admin, static files.
@@ -48,3 +50,22 @@ class PageNotFoundMiddleware:
         response = defaults.page_not_found(request, exception)
         response.is_app_page = True
         return response
+
+
+class TimeZoneMiddleware:
+    """Pages show times in the signed-in user's zone (theirs, else the org's); the API answers
+    in UTC, as it always has."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/v2/"):
+            timezone.activate(zoneinfo.ZoneInfo(user.zone))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

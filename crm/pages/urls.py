@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from . import views
-from .views import customers, imports
+from .views import customers, imports, my_settings
 
 import_patterns = [
     path("", imports.import_page, name="lead-import"),
@@ -53,5 +53,6 @@ urlpatterns = [
     path("leads/", include(lead_patterns)),
     path("customers/", include(customer_patterns)),
     path("followups/", views.my_followups, name="my-followups"),
+    path("me/", my_settings.my_settings, name="my-settings"),
     path("settings/", include(settings_patterns)),
 ]
