@@ -32,6 +32,7 @@ from leads.filters import SEARCH_MAX_LENGTH, SORT_FIELDS, filtered_leads
 from leads.models import LeadType, Status
 from leads.resolvers import next_follow_up_warnings, resolve_actor
 
+from .rows import lead_row
 from .serializers import (
     BulkItemResultSerializer,
     BulkStatusItemSerializer,
@@ -137,7 +138,7 @@ def call_as_actor(
 
 def _lead_response(lead_id: Any, **kwargs: Any) -> Response:
     lead = selectors.lead_get(lead_id=lead_id)
-    return object_response(LeadSerializer(lead).data, **kwargs)
+    return object_response(lead_row(lead), **kwargs)
 
 
 def _location(request: Request, name: str, **kwargs: Any) -> str:
@@ -196,7 +197,8 @@ class LeadViewSet(ApiViewSet):
         except ValidationError as exc:
             errors.extend(exc)
         errors.raise_if_any()
-        return self.page(leads, LeadSerializer)
+        page = self.paginator.paginate_queryset(leads, request, view=self)
+        return self.paginator.get_paginated_response([lead_row(lead) for lead in page])
 
     @extend_schema(
         summary="Add a lead",

@@ -1,0 +1,79 @@
+"""The plain rows the API answers leads with are LeadSerializer's output, key for key."""
+
+import datetime
+
+import pytest
+from rest_framework.renderers import JSONRenderer
+
+from crm.core.api.renderers import FastJSONRenderer
+from leads import selectors
+from leads.api.rows import lead_row
+from leads.api.serializers import LeadSerializer
+from leads.models import LeadStatus, Status
+from tests.factories import (
+    CustomerFactory,
+    ExtendedFieldFactory,
+    FollowUpFactory,
+    LeadFactory,
+    ReasonFactory,
+    SubStatusFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def varied_leads(db):
+    """Leads with and without everything a row can hold."""
+    ExtendedFieldFactory(name="budget")
+    bare = LeadFactory(owner=None, next_follow_up=None)
+    full = LeadFactory(
+        customer=CustomerFactory(external_id="EXT-9", email=None, first_name="Zoë"),
+        owner=UserFactory(username="ravi"),
+        sub_status=SubStatusFactory(status=Status.OPEN, name="Contacted"),
+        extended_fields={"budget": "high"},
+        next_follow_up=datetime.datetime(2027, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC),
+    )
+    FollowUpFactory(lead=full, notes="Line one\nline two \u2028 with a separator")
+    FollowUpFactory(lead=full, scheduled_follow_up=datetime.datetime.now(datetime.UTC))
+    LeadStatus.objects.create(
+        lead=full,
+        status=Status.OPEN,
+        sub_status=full.sub_status,
+        reason=ReasonFactory(),
+        notes="why",
+        created_by=full.owner,
+    )
+    return [bare, full]
+
+
+@pytest.mark.parametrize(
+    "queryset", [selectors.lead_detail_queryset, selectors.lead_search_queryset]
+)
+def test_a_lead_row_is_the_serializers_output_key_for_key(varied_leads, queryset):
+    for lead in queryset().filter(pk__in=[lead.pk for lead in varied_leads]):
+        expected = LeadSerializer(lead).data
+        row = lead_row(lead)
+        assert list(row) == list(expected)
+        assert row == expected
+
+
+def test_the_fast_renderer_writes_the_bytes_drfs_renderer_writes(varied_leads):
+    rows = [lead_row(lead) for lead in selectors.lead_detail_queryset()]
+    data = {"data": rows, "warnings": [], "errors": []}
+
+    assert FastJSONRenderer().render(data) == JSONRenderer().render(data)
+
+
+def test_the_list_answers_the_rows(api, varied_leads):
+    body = api.get("/v2/leads", {"limit": 100}).json()
+    expected = [
+        LeadSerializer(lead).data
+        for lead in selectors.lead_search_queryset().order_by("-created_on", "-id")
+    ]
+    assert body["data"] == expected
+
+
+def test_the_fast_renderer_writes_what_orjson_cannot_as_drf_does():
+    data = {"pagination": {"offset": 2**80}, "data": []}
+
+    assert FastJSONRenderer().render(data) == JSONRenderer().render(data)
