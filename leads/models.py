@@ -570,7 +570,24 @@ class Lead(models.Model):
             self.extended_fields = cleaned
 
 
-class LeadStatus(AppendOnlyModel):
+class Recorded(models.Model):
+    """What a history entry (a status held, a contact) says and who recorded it, when."""
+
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Who sent the request, when it named another staff user as createdBy.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class LeadStatus(Recorded, AppendOnlyModel):
     """One status the lead has held, with who set it and why. Never edited or deleted."""
 
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="status_logs")
@@ -581,15 +598,6 @@ class LeadStatus(AppendOnlyModel):
     reason = models.ForeignKey(
         Reason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    notes = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    # Who sent the request, when it named another staff user as createdBy.
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_on = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_on", "id"]
@@ -621,7 +629,7 @@ class LeadStatus(AppendOnlyModel):
         }
 
 
-class FollowUp(models.Model):
+class FollowUp(Recorded):
     """A contact with the customer about a lead."""
 
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="followups")
@@ -631,15 +639,6 @@ class FollowUp(models.Model):
     )
     scheduled_follow_up = models.DateTimeField(null=True, blank=True)
     next_follow_up = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    # Who sent the request, when it named another staff user as createdBy.
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_on = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["followed_up_on", "id"]
