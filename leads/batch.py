@@ -50,7 +50,13 @@ from .models import (
 )
 
 # _text too: notes are stored as lead_create() stores them.
-from .resolvers import as_text, resolve_reason, resolve_staff_user, resolve_sub_status
+from .resolvers import (
+    as_text,
+    lead_for_text,
+    resolve_reason,
+    resolve_staff_user,
+    resolve_sub_status,
+)
 
 User = get_user_model()
 
@@ -74,7 +80,6 @@ BATCH_FIELDS = frozenset(
         "extended_fields",
     }
 )
-_CATALOG = CATALOG_MODELS
 # Foreign keys the batch does not look up again: it holds the rows themselves, just read from
 # the database (the customer, or one registered in the same batch) or the creating user.
 _HELD_FOREIGN_KEYS = ("customer", "created_by", "last_updated_by")
@@ -187,7 +192,7 @@ class LeadBatch:
         identifiers: dict[str, set[str]] = {}
         reason_ids: set[int] = set()
         usernames: set[str] = set()
-        codes: dict[type, set[str]] = {model: set() for model in _CATALOG.values()}
+        codes: dict[type, set[str]] = {model: set() for model in CATALOG_MODELS.values()}
         lead_fors: set[str] = set()
         for item in self.items:
             key = self._customer_key(item)
@@ -205,9 +210,9 @@ class LeadBatch:
             owner = _stripped(item.get("owner"))
             if owner:
                 usernames.add(owner)
-            lead_for = _stripped(_lead_for_text(item.get("lead_for")))
+            lead_for = _stripped(lead_for_text(item.get("lead_for")))
             type_ = item.get("type", LeadType.SKU)
-            model = _CATALOG.get(type_) if isinstance(type_, str) else None
+            model = CATALOG_MODELS.get(type_) if isinstance(type_, str) else None
             if model is not None and lead_for:
                 codes[model].add(lead_for)
             lead_fors.add(lead_for or "")
@@ -294,7 +299,7 @@ class LeadBatch:
         if org_source_id is MISSING:
             org_source_id = OrgSource.INSTORE_ID
         lead_for = item.get("lead_for")
-        text = _lead_for_text(lead_for)
+        text = lead_for_text(lead_for)
         if lead_for is not None and text is None:
             errors.add("lead_for", ErrorCode.INVALID_FIELD, "leadFor", "expected text")
         extended_fields = item.get("extended_fields")
@@ -432,10 +437,3 @@ class LeadBatch:
         for p in pending:
             outcome = self.outcomes[p.index]
             outcome.lead, outcome.duplicate_of = p.lead, p.duplicate_of
-
-
-def _lead_for_text(value: Any) -> str | None:
-    """lead_create()'s reading of leadFor: text, or a number as text; None otherwise."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value if isinstance(value, str) else None

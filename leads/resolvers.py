@@ -31,6 +31,13 @@ def is_blank(value: Any) -> bool:
     return value is None or value is MISSING or (isinstance(value, str) and not value.strip())
 
 
+def lead_for_text(value: Any) -> str | None:
+    """What a client sent as leadFor, as text: text, or a number as text; None otherwise."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) else None
+
+
 def resolve_sub_status(
     status: Any, name: Any, errors: ErrorCollector, field_name: str = "sub_status"
 ) -> SubStatus | None:

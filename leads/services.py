@@ -51,6 +51,7 @@ from .resolvers import (
     as_text,
     check_status,
     is_blank,
+    lead_for_text,
     next_follow_up_warnings,
     resolve_reason,
     resolve_staff_user,
@@ -161,11 +162,10 @@ def lead_create(
         status = Status.OPEN
     if type is MISSING:
         type = LeadType.SKU
-    if isinstance(lead_for, int | float) and not isinstance(lead_for, bool):
-        lead_for = str(lead_for)
-    elif lead_for is not None and not isinstance(lead_for, str):
+    text = lead_for_text(lead_for)
+    if lead_for is not None and text is None:
         errors.add("lead_for", ErrorCode.INVALID_FIELD, "leadFor", "expected text")
-        lead_for = None
+    lead_for = text
     now = timezone.now()
     created_on = created_on or now
     lead = Lead(
