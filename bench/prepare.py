@@ -8,6 +8,7 @@ client.
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import sys
@@ -31,7 +32,7 @@ def main() -> dict[str, Any]:
     from rest_framework.authtoken.models import Token
 
     from crm.catalog.models import Sku
-    from crm.pages.management.commands.generate_leads import BENCH_USERNAME
+    from crm.pages.management.commands.generate_leads import BENCH_PASSWORD, BENCH_USERNAME
     from customers.models import Customer
     from leads.models import Lead, Reason, Status, SubStatus
 
@@ -70,6 +71,8 @@ def main() -> dict[str, Any]:
         "min_customer_id": customers["low"],
         "max_customer_id": customers["high"],
         "token": token.key,
+        # HTTP Basic, as Capillary's clients send it on every request.
+        "basic": base64.b64encode(f"{BENCH_USERNAME}:{BENCH_PASSWORD}".encode()).decode(),
         "session_cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
         "owner": owner["owner__username"],
         "owner_open_leads": owner["n"],
@@ -85,7 +88,9 @@ def main() -> dict[str, Any]:
     return data
 
 
-def probe(requests: list[dict[str, Any]], token: str, session_cookie: str) -> list[dict]:
+def probe(
+    requests: list[dict[str, Any]], token: str, session_cookie: str, basic: str = ""
+) -> list[dict]:
     """One request per endpoint through the test client: its status and query count."""
     from django.db import connection
     from django.test import Client
@@ -99,6 +104,8 @@ def probe(requests: list[dict[str, Any]], token: str, session_cookie: str) -> li
         headers: dict[str, str] = {}
         if spec["auth"] == "token":
             headers["Authorization"] = f"Token {token}"
+        elif spec["auth"] == "basic":
+            headers["Authorization"] = f"Basic {basic}"
         elif spec["auth"] == "session":
             client.cookies[name] = value
         method = getattr(client, spec["method"].lower())
@@ -121,6 +128,9 @@ if __name__ == "__main__":
     django.setup()
     if len(sys.argv) > 1 and sys.argv[1] == "probe":
         specs = json.load(sys.stdin)
-        json.dump(probe(specs["requests"], specs["token"], specs["session_cookie"]), sys.stdout)
+        results = probe(
+            specs["requests"], specs["token"], specs["session_cookie"], specs.get("basic", "")
+        )
+        json.dump(results, sys.stdout)
     else:
         json.dump(main(), sys.stdout)

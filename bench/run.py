@@ -44,8 +44,11 @@ class Endpoint:
     name: str
     label: str
     requests: list[tuple[str, str, str]]  # (method, path, JSON body or "")
-    auth: str = "token"  # "token", "session" or "none"
+    auth: str = "token"  # "token", "basic", "session" or "none"
     floor: str | None = None  # the floor endpoint this read is compared with
+    # Other endpoints reported beside it: the token version of a Basic read, the same-payload
+    # floor of a list.
+    compare: tuple[str, ...] = ()
     write: bool = False
     result: dict[str, Any] = field(default_factory=dict)
 
@@ -178,14 +181,37 @@ def endpoints(data: dict[str, Any]) -> list[Endpoint]:
                     auth="none",
                 )
             )
+            nested = key == "all" and limit == 100
+            if nested:
+                out.append(
+                    Endpoint(
+                        "floor_nested_all_100",
+                        "same-payload floor: no filter, limit=100",
+                        [("GET", f"/bench/floor_nested?{query}limit={limit}", "")],
+                        auth="none",
+                    )
+                )
+            name = f"list_{key}_{limit}"
             out.append(
                 Endpoint(
-                    f"list_{key}_{limit}",
+                    name,
                     f"GET /v2/leads {labels[key]}, limit={limit}",
                     [("GET", f"/v2/leads?{query}limit={limit}", "")],
                     floor=floor,
+                    compare=("floor_nested_all_100",) if nested else (),
                 )
             )
+            if key == "all" and limit == 10:
+                out.append(
+                    Endpoint(
+                        f"{name}_basic",
+                        f"GET /v2/leads {labels[key]}, limit={limit}, HTTP Basic",
+                        [("GET", f"/v2/leads?{query}limit={limit}", "")],
+                        auth="basic",
+                        floor=floor,
+                        compare=(name,),
+                    )
+                )
     import random
 
     rng = random.Random(11)
@@ -204,6 +230,16 @@ def endpoints(data: dict[str, Any]) -> list[Endpoint]:
             "GET /v2/leads/{id}",
             [("GET", f"/v2/leads/{i}", "") for i in ids],
             floor="floor_detail",
+        )
+    )
+    out.append(
+        Endpoint(
+            "detail_basic",
+            "GET /v2/leads/{id}, HTTP Basic",
+            [("GET", f"/v2/leads/{i}", "") for i in ids],
+            auth="basic",
+            floor="floor_detail",
+            compare=("detail",),
         )
     )
     out.append(
@@ -290,6 +326,8 @@ def headers_for(endpoint: Endpoint, data: dict[str, Any]) -> list[str]:
     headers = ["Content-Type: application/json"]
     if endpoint.auth == "token":
         headers.append(f"Authorization: Token {data['token']}")
+    elif endpoint.auth == "basic":
+        headers.append(f"Authorization: Basic {data['basic']}")
     elif endpoint.auth == "session":
         headers.append(f"Cookie: {data['session_cookie']}")
     return headers
@@ -507,6 +545,7 @@ def probe(env: dict[str, str], endpoints_: list[Endpoint], data: dict[str, Any])
     """One request per endpoint in-process: status code and SQL query count."""
     specs = {
         "token": data["token"],
+        "basic": data["basic"],
         "session_cookie": data["session_cookie"],
         "requests": [
             {
@@ -556,8 +595,9 @@ def bench_size(label: str, count: int, args: argparse.Namespace, wrk: str | None
     data = json.loads(run_module("bench.prepare", env))
     every = endpoints(data)
     wanted = {e.name for e in every if not args.only or any(o in e.name for o in args.only)}
-    # A floor is measured whenever a read compared with it is.
+    # A floor (and what else a read is compared with) is measured whenever the read is.
     wanted |= {e.floor for e in every if e.name in wanted and e.floor}
+    wanted |= {other for e in every if e.name in wanted for other in e.compare}
     selected = [e for e in every if e.name in wanted]
     probes = probe(env, selected, data)
     log(
@@ -608,6 +648,14 @@ def bench_size(label: str, count: int, args: argparse.Namespace, wrk: str | None
             row["floor_ratio"] = e.result["rps"] / floor["rps"]
         if floor.get("app_cpu_ms") and e.result.get("app_cpu_ms"):
             row["floor_cpu_ratio"] = total_cpu(floor) / total_cpu(e.result)
+        row["compared"] = {
+            other: {
+                "ratio": e.result["rps"] / by_name[other].result["rps"],
+                "cpu_ratio": total_cpu(by_name[other].result) / total_cpu(e.result),
+            }
+            for other in e.compare
+            if by_name.get(other) and by_name[other].result.get("rps") and e.result.get("rps")
+        }
         rows[e.name] = row
     log(f"  peak RSS per worker: {', '.join(f'{m:.0f} MB' for m in rss)}")
     return {"leads": data["leads"], "database": db_name, "endpoints": rows, "peak_rss_mb": rss}
@@ -697,6 +745,7 @@ def markdown(report: dict[str, Any]) -> str:
             else:
                 line += " | |"
         lines.append(line)
+    lines += _comparisons(report, sizes)
     rss = "; ".join(
         f"{size}: " + ", ".join(f"{m:.0f}" for m in report["sizes"][size]["peak_rss_mb"]) + " MB"
         for size in sizes
@@ -715,6 +764,34 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['load_before']} / {report['load_after']}; {report['started']}.",
     ]
     return "\n".join(lines)
+
+
+def _comparisons(report: dict[str, Any], sizes: list[str]) -> list[str]:
+    """A second table: each read against what else it is compared with (a Basic read with
+    its token version, the 100-row list with its same-payload floor), by throughput and CPU."""
+    pairs: dict[tuple[str, str], dict[str, dict[str, float]]] = {}
+    for size in sizes:
+        for name, row in report["sizes"][size]["endpoints"].items():
+            for other, ratios in row.get("compared", {}).items():
+                pairs.setdefault((name, other), {})[size] = ratios
+    if not pairs:
+        return []
+    labels = {
+        name: row["label"]
+        for size in sizes
+        for name, row in report["sizes"][size]["endpoints"].items()
+    }
+    head = "| read | compared with |" + "".join(
+        f" {size} req/s ratio | {size} CPU ratio |" for size in sizes
+    )
+    lines = ["", head, "|---|---|" + "---:|---:|" * len(sizes)]
+    for (name, other), by_size in pairs.items():
+        line = f"| {labels[name]} | {labels.get(other, other)} |"
+        for size in sizes:
+            ratios = by_size.get(size)
+            line += f" {ratios['ratio']:.2f} | {ratios['cpu_ratio']:.2f} |" if ratios else " | |"
+        lines.append(line)
+    return lines
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -2,9 +2,10 @@ from django.urls import path
 
 from crm.urls import urlpatterns as app_urlpatterns
 
-from .views import floor
+from .views import floor, floor_nested
 
 urlpatterns = [
     path("bench/floor", floor, name="bench-floor"),
+    path("bench/floor_nested", floor_nested, name="bench-floor-nested"),
     *app_urlpatterns,
 ]

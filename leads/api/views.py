@@ -32,7 +32,7 @@ from leads.filters import SEARCH_MAX_LENGTH, SORT_FIELDS, filtered_leads
 from leads.models import LeadType, Status
 from leads.resolvers import next_follow_up_warnings, resolve_actor
 
-from .rows import lead_row
+from .rows import lead_row_get, lead_rows, lead_values
 from .serializers import (
     BulkItemResultSerializer,
     BulkStatusItemSerializer,
@@ -137,8 +137,7 @@ def call_as_actor(
 
 
 def _lead_response(lead_id: Any, **kwargs: Any) -> Response:
-    lead = selectors.lead_get(lead_id=lead_id)
-    return object_response(lead_row(lead), **kwargs)
+    return object_response(lead_row_get(lead_id=lead_id), **kwargs)
 
 
 def _location(request: Request, name: str, **kwargs: Any) -> str:
@@ -190,6 +189,7 @@ class LeadViewSet(ApiViewSet):
         leads: Any = None
         try:
             leads = filtered_leads(request.query_params, selectors.lead_search_queryset())
+            leads = lead_values(leads)
         except ValidationError as exc:
             errors.extend(exc)
         try:
@@ -198,7 +198,7 @@ class LeadViewSet(ApiViewSet):
             errors.extend(exc)
         errors.raise_if_any()
         page = self.paginator.paginate_queryset(leads, request, view=self)
-        return self.paginator.get_paginated_response([lead_row(lead) for lead in page])
+        return self.paginator.get_paginated_response(lead_rows(page))
 
     @extend_schema(
         summary="Add a lead",

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from leads import selectors
+from leads.api import views as lead_views
 from leads.models import Lead
 from tests.factories import LeadFactory
 
@@ -170,7 +170,7 @@ def test_an_unexpected_exception_is_90500_without_a_traceback(api, monkeypatch, 
     def broken(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(selectors, "lead_get", broken)
+    monkeypatch.setattr(lead_views, "lead_row_get", broken)
 
     response = api.get("/v2/leads/1")
 

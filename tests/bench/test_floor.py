@@ -4,12 +4,14 @@ the benchmark's URL conf."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from bench.run import parse_wrk
 from leads.models import Status
-from tests.factories import LeadFactory, UserFactory
+from tests.factories import FollowUpFactory, LeadFactory, UserFactory
 
 
 @pytest.fixture
@@ -82,3 +84,35 @@ def test_wrk_report_is_read_in_milliseconds():
         "p99_ms": 1240.0,
         "errors": 2,
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.urls("bench.urls")
+def test_nested_floor_answers_the_apis_payload_in_one_query(
+    client, leads, django_assert_num_queries, staff
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the same-payload floor aggregates JSON with PostgreSQL's ArraySubquery")
+    FollowUpFactory(lead=leads[0], notes="Called")
+    api_client = APIClient()
+    api_client.force_authenticate(staff)
+    api = api_client.get("/v2/leads", {"limit": 3}).json()["data"]
+
+    with django_assert_num_queries(1):
+        response = client.get("/bench/floor_nested", {"limit": 3})
+
+    rows = response.json()["data"]
+    assert [row["id"] for row in rows] == [lead["id"] for lead in api]
+    for row, lead in zip(rows, api, strict=True):
+        assert row["customer_json"]["id"] == lead["customer"]["id"]
+        assert row["customer_json"]["mobile"] == lead["customer"]["mobile"]
+        assert [f["id"] for f in row["followUpDetails"] or []] == [
+            f["id"] for f in lead["followUpDetails"]
+        ]
+        assert [s["id"] for s in row["statusLogDetails"]] == [
+            s["id"] for s in lead["statusLogDetails"]
+        ]
+        assert [s["subStatus"] for s in row["statusLogDetails"]] == [
+            s["subStatus"] for s in lead["statusLogDetails"]
+        ]
+    assert rows[0]["followUpDetails"][-1]["notes"] == "Called"

@@ -268,3 +268,39 @@ def test_bulk_redirect_never_leaves_the_site(staff_client):
     )
 
     assert response["Location"] == LIST
+
+
+def test_each_row_shows_its_cells_in_the_users_time_zone(staff_client, staff):
+    staff.time_zone = "Asia/Kolkata"
+    staff.save()
+    owner = UserFactory(username="meera", first_name="Meera", last_name="Iyer")
+    on_hold = SubStatusFactory(status=Status.ON_HOLD, name="Awaiting stock")
+    due = datetime.datetime(2026, 11, 27, 4, 30, tzinfo=datetime.UTC)  # 10:00 in Kolkata
+    lead = LeadFactory(
+        owner=owner,
+        status=Status.ON_HOLD,
+        sub_status=on_hold,
+        next_follow_up=due,
+        customer=CustomerFactory(first_name="Saanvi", last_name="Sharma"),
+    )
+
+    response = staff_client.get(LIST)
+
+    [row] = response.context["rows"]
+    assert row["id"] == lead.pk and row["url"] == reverse("lead-detail", args=[lead.pk])
+    assert row["customer_url"] == reverse("customer-detail", args=[lead.customer_id])
+    assert row["follow_up"] == "27 Nov, 10:00" and row["overdue"] is True
+    assert row["follow_up_title"] == "27 Nov 2026, 10:00 IST"
+    text = text_of(response)
+    assert f"#{lead.pk}" in text and "Saanvi Sharma" in text
+    assert "On hold Awaiting stock" in text and "MI meera" in text
+    assert 'class="overdue"' in response.content.decode()
+
+
+def test_a_closed_lead_is_never_shown_overdue(staff_client):
+    LeadFactory(status=Status.WON, next_follow_up=timezone.now() - datetime.timedelta(days=2))
+
+    response = staff_client.get(LIST)
+
+    [row] = response.context["rows"]
+    assert row["overdue"] is False and 'class="overdue"' not in response.content.decode()

@@ -21,14 +21,15 @@ from leads.filters import filtered_leads
 from leads.models import Lead
 from leads.selectors import (
     assignable_owners,
-    lead_base_queryset,
+    catalog_names,
+    lead_list_page_queryset,
     org_source_list,
     reason_list,
     substatus_list,
-    with_item_names,
 )
 
 from ..access import staff_required
+from ..rows import lead_list_rows
 
 DEFAULT_PAGE_SIZE = 25
 BULK_RESULT_KEY = "lead_bulk_result"
@@ -55,7 +56,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         sub_status_names=sorted({sub.name for sub in sub_statuses}),
     )
     try:
-        leads = filtered_leads(request.GET, lead_base_queryset())
+        leads = filtered_leads(request.GET, lead_list_page_queryset())
     except ValidationError as exc:
         search.add_filter_errors(exc)
         leads = Lead.objects.none()
@@ -65,18 +66,24 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     bulk_form = BulkActionForm(
         owners=owners, sub_statuses=sub_statuses, reasons=reasons, auto_id="bulk-%s"
     )
+    leads_on_page = list(page.object_list)
+    bulk_by_id = {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])}
     context = {
         "search": search,
         "page": page,
-        "leads": with_item_names(page.object_list),
+        "leads": leads_on_page,
+        "rows": lead_list_rows(
+            leads_on_page,
+            now=timezone.now(),
+            item_names=catalog_names(leads=leads_on_page),
+            bulk_by_id=bulk_by_id,
+        ),
         "paginator": paginator,
         "page_sizes": PAGE_SIZES,
         "per_page": paginator.per_page,
         "bulk_form": bulk_form,
         "bulk_result": bulk_result,
-        "bulk_by_id": {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])},
         "sub_status_map": sub_status_map(sub_statuses),
-        "now": timezone.now(),
         "import_job_id": parse_id(request.GET.get("importJob")),
         "filtered": any(
             value
