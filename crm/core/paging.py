@@ -6,7 +6,7 @@ Shared by the API's ``limit``/``offset`` and the staff pages' page numbers.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -42,12 +42,23 @@ def count_rows(queryset: QuerySet) -> int:
     return total
 
 
-def page_rows(rows: QuerySet | Sequence[Any], *, offset: int, limit: int) -> list[Any]:
-    """``rows[offset:offset + limit]`` as a list; a deep page of a queryset by keys first."""
-    if offset < DEEP_OFFSET_FROM or not isinstance(rows, QuerySet):
+def page_rows(
+    rows: QuerySet | Sequence[Any],
+    *,
+    offset: int,
+    limit: int,
+    read: Callable[[QuerySet], QuerySet] | None = None,
+) -> list[Any]:
+    """``rows[offset:offset + limit]`` as a list; a deep page of a queryset by keys first.
+    ``read`` makes the queryset the page's rows are read from (``.values()`` with joins, say):
+    the keys of a deep page are found without its joins."""
+    if not isinstance(rows, QuerySet):
         return list(rows[offset : offset + limit])
+    page = read(rows) if read is not None else rows
+    if offset < DEEP_OFFSET_FROM:
+        return list(page[offset : offset + limit])
     keys = rows.values("pk")[offset : offset + limit]
-    return list(rows.filter(pk__in=keys))
+    return list(page.filter(pk__in=keys))
 
 
 class ListPaginator(Paginator):

@@ -189,7 +189,6 @@ class LeadViewSet(ApiViewSet):
         leads: Any = None
         try:
             leads = filtered_leads(request.query_params, selectors.lead_search_queryset())
-            leads = lead_values(leads)
         except ValidationError as exc:
             errors.extend(exc)
         try:
@@ -197,7 +196,8 @@ class LeadViewSet(ApiViewSet):
         except ValidationError as exc:
             errors.extend(exc)
         errors.raise_if_any()
-        page = self.paginator.paginate_queryset(leads, request, view=self)
+        # Counted without the joins the rows need, then read as the rows' tuples.
+        page = self.paginator.paginate_queryset(leads, request, view=self, rows=lead_values)
         return self.paginator.get_paginated_response(lead_rows(page))
 
     @extend_schema(

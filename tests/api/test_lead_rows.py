@@ -1,8 +1,10 @@
 """The plain rows the API answers leads with are LeadSerializer's output, key for key."""
 
 import datetime
+import zoneinfo
 
 import pytest
+from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from crm.core.api.renderers import FastJSONRenderer
@@ -85,3 +87,15 @@ def test_the_fast_renderer_writes_what_orjson_cannot_as_drf_does():
 
 def _listed(value):
     return value if isinstance(value, list) else [value]
+
+
+def test_rows_are_written_in_the_active_time_zone(varied_leads):
+    # On PostgreSQL the history comes as JSON written in UTC; another zone takes the other path.
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Kolkata")):
+        rows = lead_rows(lead_values(Lead.objects.order_by("pk")))
+        expected = [
+            LeadSerializer(lead).data for lead in selectors.lead_detail_queryset().order_by("pk")
+        ]
+
+    assert rows == expected
+    assert rows[1]["followUpDetails"][0]["createdOn"].endswith("+05:30")

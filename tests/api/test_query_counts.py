@@ -1,6 +1,7 @@
 """Query budgets: the same number of queries whatever the page size or the lead's history."""
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.factories import FollowUpFactory, LeadFactory, ReasonFactory, SkuFactory
@@ -21,8 +22,11 @@ def _leads(count, customer, staff):
     return leads
 
 
-# count, page, follow-ups, status log
-LIST_QUERIES = 4
+# A page's follow-ups and status log: two queries, or none on PostgreSQL, where the page's own
+# query brings them as JSON (leads/api/rows.py).
+HISTORY_QUERIES = 0 if connection.vendor == "postgresql" else 2
+# count, page, history
+LIST_QUERIES = 2 + HISTORY_QUERIES
 
 
 @pytest.mark.parametrize("limit", [10, 100])
@@ -52,13 +56,13 @@ def test_filtered_search_costs_the_same_at_any_page_size(
     assert len(response.json()["data"]) == limit
 
 
-def test_one_lead_costs_three_queries_however_long_its_history(
+def test_one_lead_costs_the_same_queries_however_long_its_history(
     api_forced, customer, staff, django_assert_num_queries
 ):
     lead = LeadFactory(customer=customer, owner=staff)
     FollowUpFactory.create_batch(5, lead=lead)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1 + HISTORY_QUERIES):
         response = api_forced.get(f"/v2/leads/{lead.pk}")
 
     assert len(response.json()["followUpDetails"]) == 5
@@ -95,7 +99,7 @@ def test_a_status_change_has_a_fixed_budget(api_forced, customer, staff, django_
 
 
 # The service's validation (foreign keys, check constraints, catalog), its writes with their
-# savepoints, and the API's read-back of the lead (3): the same for 1 or 5 follow-ups.
-ADD_QUERIES = 25
+# savepoints, and the API's read-back of the lead: the same for 1 or 5 follow-ups.
+ADD_QUERIES = 23 + HISTORY_QUERIES
 # Lock and read the lead, the reason, validation, the update and the log row, the read-back.
-STATUS_QUERIES = 22
+STATUS_QUERIES = 20 + HISTORY_QUERIES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -62,8 +62,16 @@ class LimitOffsetPagination(BasePagination):
         errors.raise_if_any()
 
     def paginate_queryset(
-        self, queryset: QuerySet | Sequence[Any], request: Request, view: Any = None
+        self,
+        queryset: QuerySet | Sequence[Any],
+        request: Request,
+        view: Any = None,
+        *,
+        rows: Callable[[QuerySet], QuerySet] | None = None,
     ) -> list[Any]:
+        """The page; ``rows`` makes the queryset the page is read from (``.values()`` with
+        joins, say): the total and a deep page's keys are found on ``queryset``, without
+        them."""
         if not hasattr(self, "limit"):
             self.read_params(request)
         if isinstance(queryset, QuerySet):
@@ -73,7 +81,7 @@ class LimitOffsetPagination(BasePagination):
                 return []
         else:
             self.total = len(queryset)
-        return page_rows(queryset, offset=self.offset, limit=self.limit)
+        return page_rows(queryset, offset=self.offset, limit=self.limit, read=rows)
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response(list_envelope(data, limit=self.limit, offset=self.offset, total=self.total))
