@@ -49,27 +49,24 @@ LEAD_FIELDS = (
     "customer__external_id",
     "customer__loyalty_type",
 )
+# A follow-up and a status change begin and end alike (``history`` relies on it).
+HISTORY_HEAD = ("id", "lead_id")
+HISTORY_TAIL = ("notes", "created_by_id", "created_on")
 FOLLOWUP_FIELDS = (
-    "id",
-    "lead_id",
+    *HISTORY_HEAD,
     "followed_up_on",
     "followed_up_by_id",
     "scheduled_follow_up",
     "next_follow_up",
-    "notes",
-    "created_by_id",
-    "created_on",
+    *HISTORY_TAIL,
 )
 STATUS_FIELDS = (
-    "id",
-    "lead_id",
+    *HISTORY_HEAD,
     "status",
     "sub_status__name",
     "reason_id",
     "reason__reason",
-    "notes",
-    "created_by_id",
-    "created_on",
+    *HISTORY_TAIL,
 )
 
 
@@ -175,8 +172,8 @@ def lead_rows(values: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
     customers = {row[0]: row[1] for row in values}
 
     def history(rows: QuerySet, middle: Callable[..., dict[str, Any]]) -> dict[int, list]:
-        # A follow-up and a status change share their first and last keys (FOLLOWUP_FIELDS
-        # and STATUS_FIELDS begin and end alike); ``middle`` makes the keys in between.
+        # A follow-up and a status change share their first and last keys (HISTORY_HEAD and
+        # HISTORY_TAIL); ``middle`` makes the keys in between.
         entries: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for pk, lead_id, *own, notes, created_by, created_on in rows:
             entries[lead_id].append(
