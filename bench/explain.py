@@ -34,6 +34,8 @@ CASES: list[tuple[str, str]] = [
     ("status + owner, sort nextFollowUp ASC", "status=OPEN&owner={owner}&sortBy=nextFollowUp"),
     ("deep offset", "offset=50000"),
     ("text search q", "q=Sharma"),
+    ("text search q, full name", "q={full_name}"),
+    ("text search q, mobile typed locally", "q={local_mobile}"),
 ]
 
 NODE = re.compile(
@@ -114,6 +116,7 @@ def main() -> None:
 
     from django.db.models import Count
 
+    from customers.models import Customer
     from leads.models import Lead
 
     owner = (
@@ -125,7 +128,11 @@ def main() -> None:
     customer = Lead.objects.values_list("customer_id").annotate(n=Count("pk")).order_by("-n")[0]
     lead_for = Lead.objects.filter(type="SKU").values_list("lead_for", flat=True).first()
     today = datetime.date.today()
+    someone = Customer.objects.exclude(mobile=None).order_by("pk").first()
     values: dict[str, Any] = {
+        "full_name": f"{someone.first_name} {someone.last_name}".replace(" ", "%20"),
+        # +917000000001 as typed on a phone: 070000-00001
+        "local_mobile": "0" + someone.mobile[3:8] + "-" + someone.mobile[8:],
         "owner": owner,
         "customer": customer[0],
         "lead_for": lead_for,

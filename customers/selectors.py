@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,25 +12,40 @@ from crm.core.errors import ErrorCode, ErrorCollector
 from .identifiers import normalise_mobile
 from .models import Customer
 
+# What a person types for a phone number: digits, with +, spaces, dashes, dots or brackets.
+PHONE_TEXT = re.compile(r"^\+?[\d\s().-]+$")
+MOBILE_MIN_DIGITS = 4
 
-def contact_condition(text: str, prefix: str = "") -> Q:
+
+def mobile_digits(text: str) -> str | None:
+    """The digits a stored E.164 mobile contains when ``text`` is that number (or part of it)
+    typed in any format: "+91 98765 43210", "098765-43210" and "9876543210" all give digits
+    of "+919876543210" (a leading 0, the trunk prefix, is dropped). None when the text is not
+    a number of at least four digits."""
+    if not PHONE_TEXT.match(text):
+        return None
+    digits = re.sub(r"\D", "", text).lstrip("0")
+    return digits if len(digits) >= MOBILE_MIN_DIGITS else None
+
+
+def contact_condition(text: str) -> Q:
     """Text in a customer's name, mobile or email; a full name ("Saanvi Sharma": first then
-    last name, each in part); a mobile in any format it normalises from. ``prefix`` reaches the
-    customer through a relation (``"customer__"`` from a lead)."""
+    last name, each in part); a mobile in any format (its digits in the stored E.164).
+
+    Every part is ``icontains``: on PostgreSQL each column has a trigram index on its
+    ``UPPER()`` (customers migration 0002), which is what Django's ``icontains`` compares."""
     condition = Q()
     for field in ("first_name", "last_name", "email", "mobile"):
-        condition |= Q(**{f"{prefix}{field}__icontains": text})
+        condition |= Q(**{f"{field}__icontains": text})
     first, _, last = text.partition(" ")
     if first and last.strip():
-        condition |= Q(
-            **{
-                f"{prefix}first_name__icontains": first,
-                f"{prefix}last_name__icontains": last.strip(),
-            }
-        )
+        condition |= Q(first_name__icontains=first, last_name__icontains=last.strip())
+    digits = mobile_digits(text)
+    if digits:
+        condition |= Q(mobile__icontains=digits)
     mobile = normalise_mobile(text)
     if mobile:
-        condition |= Q(**{f"{prefix}mobile": mobile})
+        condition |= Q(mobile=mobile)
     return condition
 
 

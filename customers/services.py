@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from crm.core.errors import ErrorCode, ErrorCollector, coded_error
-from crm.core.parsing import MISSING
+from crm.core.parsing import MISSING, parse_id
 
 from .identifiers import normalise_email, normalise_mobile
 from .models import Customer
@@ -57,6 +57,12 @@ def customer_register(
         email=email,
         external_id=external_id,
     )
+    return _save_checked(customer)
+
+
+def _save_checked(customer: Customer) -> Customer:
+    """``full_clean()`` (92011, 90015 with the field), then save; an identifier taken by a
+    parallel request meanwhile is 90015 too."""
     customer.full_clean()
     try:
         with transaction.atomic():
@@ -67,6 +73,31 @@ def customer_register(
             {"__all__": [coded_error(ErrorCode.CUSTOMER_EXISTS, "identifier")]}
         ) from exc
     return customer
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    customer_id: Any,
+    first_name: Any = MISSING,
+    last_name: Any = MISSING,
+    mobile: Any = MISSING,
+    email: Any = MISSING,
+) -> Customer:
+    """Change a customer's names, mobile or email, checked as at registration: 92011 for a
+    mobile or email that is not one, 90015 for one another customer has; 90014 for no such
+    customer. An identifier sent empty is removed."""
+    pk = parse_id(customer_id)
+    customer = Customer.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if customer is None:
+        raise ValidationError({"customer": [coded_error(ErrorCode.CUSTOMER_NOT_FOUND)]})
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if value is not MISSING:
+            setattr(customer, field, (value or "").strip())
+    for field, value in (("mobile", mobile), ("email", email)):
+        if value is not MISSING:
+            setattr(customer, field, value or None)
+    return _save_checked(customer)
 
 
 def customer_resolve(

@@ -197,14 +197,15 @@ class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(SubStatus)
 class SubStatusAdmin(admin.ModelAdmin):
-    list_display = ("status", "name", "created_on")
-    list_filter = ("status",)
+    list_display = ("status", "name", "is_active", "created_on")
+    list_filter = ("status", "is_active")
     search_fields = ("name",)
 
 
 @admin.register(Reason)
 class ReasonAdmin(admin.ModelAdmin):
-    list_display = ("id", "reason", "created_on")
+    list_display = ("id", "reason", "is_active", "created_on")
+    list_filter = ("is_active",)
     search_fields = ("reason",)
 
 
@@ -227,7 +228,7 @@ class ExtendedFieldDefinitionAdmin(admin.ModelAdmin):
 
 @admin.register(OrgSettings)
 class OrgSettingsAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "auto_register_customers", "updated_on")
+    list_display = ("__str__", "auto_register_customers", "require_close_reason", "updated_on")
 
     def has_add_permission(self, request) -> bool:
         return not OrgSettings.objects.exists()

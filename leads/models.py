@@ -43,6 +43,8 @@ class Status(models.TextChoices):
 
 ACTIVE_STATUSES = frozenset({Status.OPEN, Status.ON_HOLD})
 CLOSED_STATUSES = frozenset({Status.WON, Status.LOST, Status.DELETED})
+# A change to these needs a reason while the org setting ``require_close_reason`` is on.
+REASON_REQUIRED_STATUSES = frozenset({Status.LOST, Status.DELETED})
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -89,6 +91,8 @@ class Reason(models.Model):
     """An org-defined reason attached to a status change, referred to by its integer id."""
 
     reason = models.CharField(max_length=255)
+    # A reason no longer offered: refused for new changes (90032), kept on the history.
+    is_active = models.BooleanField(default=True)
     created_on = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,6 +138,9 @@ class SubStatus(models.Model):
 
     status = models.CharField(max_length=10, choices=Status.choices)
     name = models.CharField(max_length=100)
+    # A sub-status no longer offered: refused for new changes (90033), kept on the history
+    # and on the leads that have it.
+    is_active = models.BooleanField(default=True)
     created_on = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -293,6 +300,10 @@ class OrgSettings(models.Model):
     auto_register_customers = models.BooleanField(
         default=True,
         help_text="Register an unknown customer as NON_LOYALTY when a lead names one.",
+    )
+    require_close_reason = models.BooleanField(
+        default=True,
+        help_text="A change to LOST or DELETED needs a reason (90031 without one).",
     )
     updated_on = models.DateTimeField(auto_now=True)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from crm.core.parsing import MISSING, parse_id
 
 from .errors import ErrorCode, ErrorCollector, ErrorItem, error_item
-from .models import Reason, Status, SubStatus
+from .models import REASON_REQUIRED_STATUSES, OrgSettings, Reason, Status, SubStatus
 
 User = get_user_model()
 
@@ -41,10 +41,13 @@ def lead_for_text(value: Any) -> str | None:
 def resolve_sub_status(
     status: Any, name: Any, errors: ErrorCollector, field_name: str = "sub_status"
 ) -> SubStatus | None:
-    """The SubStatus called ``name`` under ``status`` (92020 when there is none)."""
+    """The SubStatus called ``name`` under ``status`` (92020 when there is none, 90033 when it
+    is no longer in use)."""
     if isinstance(name, SubStatus):
         if name.status != status:
             errors.add(field_name, ErrorCode.INVALID_SUB_STATUS, name.name)
+        elif not name.is_active:
+            errors.add(field_name, ErrorCode.SUB_STATUS_INACTIVE, name.name)
         return name
     if is_blank(name):
         return None
@@ -55,19 +58,36 @@ def resolve_sub_status(
     )
     if sub is None:
         errors.add(field_name, ErrorCode.INVALID_SUB_STATUS, as_text(name))
+    elif not sub.is_active:
+        errors.add(field_name, ErrorCode.SUB_STATUS_INACTIVE, sub.name)
     return sub
 
 
 def resolve_reason(reason_id: Any, errors: ErrorCollector) -> Reason | None:
+    """The Reason an id names (92004 when there is none, 90032 when it is no longer in use)."""
     if isinstance(reason_id, Reason):
-        return reason_id
-    if reason_id is None or reason_id is MISSING or reason_id == "":
+        reason = reason_id
+    elif reason_id is None or reason_id is MISSING or reason_id == "":
         return None
-    pk = parse_id(reason_id)
-    reason = Reason.objects.filter(pk=pk).first() if pk is not None else None
-    if reason is None:
-        errors.add("reason", ErrorCode.REASON_NOT_FOUND, as_text(reason_id))
+    else:
+        pk = parse_id(reason_id)
+        reason = Reason.objects.filter(pk=pk).first() if pk is not None else None
+        if reason is None:
+            errors.add("reason", ErrorCode.REASON_NOT_FOUND, as_text(reason_id))
+            return None
+    if not reason.is_active:
+        errors.add("reason", ErrorCode.REASON_INACTIVE, reason.reason)
     return reason
+
+
+def check_close_reason(status: Any, reason_id: Any, errors: ErrorCollector) -> None:
+    """90031 when a change to LOST or DELETED names no reason while the org requires one."""
+    if (
+        status in REASON_REQUIRED_STATUSES
+        and (reason_id is None or reason_id is MISSING or reason_id == "")
+        and OrgSettings.load().require_close_reason
+    ):
+        errors.add("reason", ErrorCode.CLOSE_REASON_REQUIRED, status)
 
 
 def find_staff_user(value: Any) -> Any:

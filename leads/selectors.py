@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from crm.core import paging
 from crm.core.models import active_staff
-from crm.core.parsing import parse_id
+from crm.core.parsing import MISSING, parse_id
 from customers.models import Customer
-from customers.selectors import customer_search
+from customers.selectors import customer_find, customer_get, customer_search
 
 from .errors import ErrorCode, coded_error
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     FollowUp,
     Lead,
     LeadStatus,
+    LeadType,
     OrgSource,
     Reason,
     Status,
@@ -89,6 +90,33 @@ def active_lead_id(*, customer: Customer, type: str, lead_for: str) -> int | Non
     )
 
 
+def duplicate_lead_id(
+    *,
+    type: Any,
+    lead_for: Any,
+    user_id: Any = MISSING,
+    id_type: Any = None,
+    identifier: Any = None,
+    **_: Any,
+) -> int | None:
+    """Before saving a new lead: the OPEN or ON_HOLD lead it would duplicate (what warning
+    90101 names after saving), for the customer as ``lead_create`` finds them (without
+    registering anyone). None when there is none, or the customer or item is not known yet."""
+    if type not in LeadType.values or not isinstance(lead_for, str) or not lead_for.strip():
+        return None
+    try:
+        if user_id is not MISSING:
+            pk = parse_id(user_id)
+            customer = customer_get(customer_id=pk) if pk is not None else None
+        else:
+            customer = customer_find(id_type=id_type, identifier=identifier)
+    except ValidationError:
+        return None
+    if customer is None:
+        return None
+    return active_lead_id(customer=customer, type=type, lead_for=lead_for.strip())
+
+
 def lead_get(*, lead_id: Any, detail: bool = True) -> Lead:
     """One lead, or the coded 92001."""
     pk = parse_id(lead_id)
@@ -121,12 +149,17 @@ def lead_owner_history(*, lead: Lead):
     )
 
 
-def reason_list() -> QuerySet[Reason]:
-    return Reason.objects.order_by("id")
+def reason_list(*, active_only: bool = False) -> QuerySet[Reason]:
+    """Every reason; ``active_only``: those offered for a new status change."""
+    queryset = Reason.objects.order_by("id")
+    return queryset.filter(is_active=True) if active_only else queryset
 
 
-def substatus_list(*, status: Any = None) -> QuerySet[SubStatus]:
+def substatus_list(*, status: Any = None, active_only: bool = False) -> QuerySet[SubStatus]:
+    """Every sub-status (of one status); ``active_only``: those offered for a new change."""
     queryset = SubStatus.objects.order_by("status", "name")
+    if active_only:
+        queryset = queryset.filter(is_active=True)
     if status not in (None, ""):
         if status not in Status.values:
             raise ValidationError({"status": [coded_error(ErrorCode.INVALID_LEAD_STATUS, status)]})

@@ -49,6 +49,7 @@ from .models import (
 )
 from .resolvers import (
     as_text,
+    check_close_reason,
     check_status,
     is_blank,
     lead_for_text,
@@ -362,6 +363,8 @@ def lead_change_status(
     usable = check_status(status, errors)
     sub = resolve_sub_status(status, sub_status, errors) if usable else None
     reason = resolve_reason(reason_id, errors)
+    if usable and not lead.is_closed:
+        check_close_reason(status, reason_id, errors)
     if not errors and status == lead.status and (sub.pk if sub else None) == lead.sub_status_id:
         errors.add("status", ErrorCode.DUPLICATE_LEAD_STATUS)
     errors.raise_if_any()
@@ -602,6 +605,78 @@ def substatus_create(*, status: Any, name: Any) -> SubStatus:
     if name is None:
         sub.name = ""
     sub.full_clean()
+    _save_sub_status(sub)
+    return sub
+
+
+def _edit_row(
+    model: type[Reason] | type[SubStatus],
+    *,
+    row_id: Any,
+    field: str,
+    label: str,
+    value: Any,
+    is_active: Any,
+    not_found: ErrorCode,
+) -> Any:
+    """The reason or sub-status ``row_id`` names (``not_found`` otherwise), locked, with
+    ``field`` set to ``value`` (text) and ``is_active`` when given, checked by its
+    ``full_clean()``, which refuses an empty or taken text with the row's own codes."""
+    pk = parse_id(row_id)
+    row = model.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
+    if row is None:
+        raise ValidationError({field: [coded_error(not_found, as_text(row_id))]})
+    if value is not MISSING:
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(
+                {field: [coded_error(ErrorCode.INVALID_FIELD, label, "expected text")]}
+            )
+        setattr(row, field, value or "")
+    if is_active is not MISSING:
+        row.is_active = bool(is_active)
+    row.full_clean()
+    return row
+
+
+@transaction.atomic
+def reason_update(*, reason_id: Any, reason: Any = MISSING, is_active: Any = MISSING) -> Reason:
+    """Rename a reason (90018 empty, 90028 when another has the text) or take it out of use
+    (90032 for new changes; the history keeps it). 92004 for no such reason."""
+    row = _edit_row(
+        Reason,
+        row_id=reason_id,
+        field="reason",
+        label="reason",
+        value=reason,
+        is_active=is_active,
+        not_found=ErrorCode.REASON_NOT_FOUND,
+    )
+    row.save()
+    return row
+
+
+@transaction.atomic
+def substatus_update(
+    *, substatus_id: Any, name: Any = MISSING, is_active: Any = MISSING
+) -> SubStatus:
+    """Rename a sub-status (92023 empty, 92021 when its status has the name already) or take
+    it out of use (90033 for new changes; leads and history keep it). 92020 for no such
+    sub-status."""
+    sub = _edit_row(
+        SubStatus,
+        row_id=substatus_id,
+        field="name",
+        label="subStatus",
+        value=name,
+        is_active=is_active,
+        not_found=ErrorCode.INVALID_SUB_STATUS,
+    )
+    _save_sub_status(sub)
+    return sub
+
+
+def _save_sub_status(sub: SubStatus) -> None:
+    """Saves a checked sub-status; a pair taken meanwhile (a parallel request) is 92021."""
     try:
         with transaction.atomic():
             sub.save()
@@ -609,13 +684,18 @@ def substatus_create(*, status: Any, name: Any) -> SubStatus:
         raise ValidationError(
             {"name": [coded_error(ErrorCode.SUB_STATUS_EXISTS, sub.name, sub.status)]}
         ) from exc
-    return sub
 
 
 @transaction.atomic
-def org_settings_update(*, auto_register_customers: bool) -> OrgSettings:
+def org_settings_update(
+    *, auto_register_customers: Any = MISSING, require_close_reason: Any = MISSING
+) -> OrgSettings:
+    """Change the org settings given; the others stay."""
     settings_row = OrgSettings.load()
-    settings_row.auto_register_customers = bool(auto_register_customers)
+    if auto_register_customers is not MISSING:
+        settings_row.auto_register_customers = bool(auto_register_customers)
+    if require_close_reason is not MISSING:
+        settings_row.require_close_reason = bool(require_close_reason)
     settings_row.save()
     return settings_row
 

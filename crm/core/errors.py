@@ -100,6 +100,9 @@ class ErrorCode(IntEnum):
     REASON_EXISTS = 90028
     FOLLOW_UP_EMPTY = 90029
     FOLLOWED_UP_IN_FUTURE = 90030
+    CLOSE_REASON_REQUIRED = 90031
+    REASON_INACTIVE = 90032
+    SUB_STATUS_INACTIVE = 90033
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -174,6 +177,9 @@ register(
     (C.REASON_EXISTS, "Lead reason {0} already exists", 409),
     (C.FOLLOW_UP_EMPTY, "Write what was said or when to follow up next", 400),
     (C.FOLLOWED_UP_IN_FUTURE, "followedUpOn cannot be in the future", 400),
+    (C.CLOSE_REASON_REQUIRED, "A reason is required to change a lead to {0}", 400),
+    (C.REASON_INACTIVE, "Lead reason {0} is no longer in use", 400),
+    (C.SUB_STATUS_INACTIVE, "Lead sub status {0} is no longer in use", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from customers.models import Customer
-from customers.services import customer_register
+from customers.services import customer_register, customer_update
 
 from .forms import ServiceFormMixin, choice_text_field
 
@@ -46,4 +46,36 @@ class CustomerRegisterForm(ServiceFormMixin, forms.Form):
             mobile=data.get("mobile") or None,
             email=data.get("email") or None,
             external_id=data.get("external_id") or None,
+        )
+
+
+class CustomerEditForm(ServiceFormMixin, forms.Form):
+    """A customer's names, mobile and email, saved by ``customer_update`` with the codes of
+    registration (92011, 90015). An identifier emptied is removed."""
+
+    first_name = CustomerRegisterForm.base_fields["first_name"]
+    last_name = CustomerRegisterForm.base_fields["last_name"]
+    mobile = CustomerRegisterForm.base_fields["mobile"]
+    email = CustomerRegisterForm.base_fields["email"]
+
+    error_fields = {"customer": None}
+
+    @classmethod
+    def for_customer(cls, customer: Customer, data: Any = None) -> CustomerEditForm:
+        initial = {
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "mobile": customer.mobile or "",
+            "email": customer.email or "",
+        }
+        return cls(data, initial=initial)
+
+    def save(self, *, customer_id: int) -> Customer:
+        data: dict[str, Any] = self.cleaned_data
+        return customer_update(
+            customer_id=customer_id,
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            mobile=data.get("mobile") or None,
+            email=data.get("email") or None,
         )

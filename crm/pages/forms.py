@@ -8,7 +8,7 @@ reason or a closed lead is reported by the service with the same code the API sh
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -19,7 +19,14 @@ from crm.core.parsing import MISSING, parse_id
 from crm.core.services import user_update_settings
 from leads import services
 from leads.errors import ErrorCode, coded_error, iter_errors
-from leads.models import ExtendedFieldDefinition, LeadType, Status, SubStatus
+from leads.filters import OWNER_ME, OWNER_NONE
+from leads.models import (
+    REASON_REQUIRED_STATUSES,
+    ExtendedFieldDefinition,
+    LeadType,
+    Status,
+    SubStatus,
+)
 
 EXTENDED_PREFIX = "ext__"
 
@@ -444,11 +451,13 @@ class LeadCreateForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
 
 # --- the lead list ---------------------------------------------------------------------------
 
+# "Any status" leaves DELETED out on the list page; the last choice shows them too.
 STATUS_FILTER_CHOICES = [
     ("", "Any status"),
     ("OPEN,ON_HOLD", "Active (open or on hold)"),
     ("WON,LOST,DELETED", "Closed"),
     *Status.choices,
+    (",".join(Status.values), "Any, deleted too"),
 ]
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -523,7 +532,8 @@ class LeadSearchForm(forms.Form):
 
         choices("status", STATUS_FILTER_CHOICES)
         choices("type", [("", "Any type"), *LeadType.choices])
-        choices("owner", owner_choices(owners, empty="Anyone"))
+        anyone, *named = owner_choices(owners, empty="Anyone")
+        choices("owner", [anyone, (OWNER_ME, "Me"), (OWNER_NONE, "Unassigned"), *named])
         choices("orgSourceId", [("", "Any source")] + [(str(s.pk), s.name) for s in sources])
         choices("substatus", [("", "Any sub-status")] + [(n, n) for n in sub_status_names])
 
@@ -552,6 +562,19 @@ class BulkActionForm(StatusChangeForm):
 
     def lead_ids(self) -> list[str]:
         return [value for value in self.data.getlist("lead_ids") if value.strip()]
+
+    def keep_sub_statuses_of(self, status: str) -> None:
+        """Offers only the chosen status's sub-statuses (the confirmation step)."""
+        self.fields["sub_status"].widget.choices = [("", "None")] + [
+            (str(sub.pk), sub.name) for sub in self.sub_statuses if sub.status == status
+        ]
+
+    def needs_confirmation(self) -> bool:
+        """Marking leads Lost or Deleted closes them for good: the page asks first."""
+        return (
+            self.cleaned_data.get("action") == self.STATUS
+            and self.cleaned_data.get("status") in REASON_REQUIRED_STATUSES
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -601,7 +624,15 @@ class SubStatusForm(ServiceFormMixin, forms.Form):
         )
 
 
-class AutoRegistrationForm(ServiceFormMixin, forms.Form):
+class OrgSwitchForm(ServiceFormMixin, forms.Form):
+    """One on/off org setting: its field's name is the setting's."""
+
+    def save(self) -> Any:
+        ((name, value),) = self.cleaned_data.items()
+        return services.org_settings_update(**{name: value})
+
+
+class AutoRegistrationForm(OrgSwitchForm):
     auto_register_customers = forms.BooleanField(
         label="Register unknown customers automatically",
         required=False,
@@ -609,10 +640,25 @@ class AutoRegistrationForm(ServiceFormMixin, forms.Form):
         "non-loyalty customer. When off, such leads are refused with 92025.",
     )
 
-    def save(self) -> Any:
-        return services.org_settings_update(
-            auto_register_customers=self.cleaned_data["auto_register_customers"]
-        )
+
+class CloseReasonForm(OrgSwitchForm):
+    require_close_reason = forms.BooleanField(
+        label="A reason is required to mark a lead Lost or Deleted",
+        required=False,
+        help_text="When on, a change to LOST or DELETED without a reason is refused with 90031 "
+        "(pages, bulk changes and the API alike).",
+    )
+
+
+class RowEditForm(ServiceFormMixin, forms.Form):
+    """Rename a reason or a sub-status, or switch it off (it stays on the history)."""
+
+    name = forms.CharField(label="Name", required=False)
+    is_active = forms.BooleanField(label="Offered", required=False)
+
+    def save(self, *, update: Callable[..., Any], row_id: int) -> Any:
+        """``update`` is the service (reason_update, substatus_update) keyed by ``row_id``."""
+        return update(row_id, self.cleaned_data.get("name", ""), self.cleaned_data["is_active"])
 
 
 def parse_choices(text: str) -> list[Any]:

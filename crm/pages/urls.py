@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from . import views
 from .views import customers, imports, my_settings
+from .views.lead_list import saved_view_create, saved_view_remove
+from .views.org_settings import update_close_reason, update_reason, update_substatus
 
 import_patterns = [
     path("", imports.import_page, name="lead-import"),
@@ -15,7 +17,10 @@ import_patterns = [
 settings_patterns = [
     path("", views.org_settings, name="org-settings"),
     path("reasons/", views.add_reason, name="org-add-reason"),
+    path("reasons/<int:reason_id>/", update_reason, name="org-update-reason"),
     path("substatuses/", views.add_substatus, name="org-add-substatus"),
+    path("substatuses/<int:substatus_id>/", update_substatus, name="org-update-substatus"),
+    path("close-reason/", update_close_reason, name="org-close-reason"),
     path("auto-registration/", views.update_auto_registration, name="org-auto-registration"),
     path("extended-fields/", views.add_extended_field, name="org-add-extended-field"),
     path(
@@ -29,6 +34,8 @@ lead_patterns = [
     path("", views.lead_list, name="lead-list"),
     path("new/", views.lead_create, name="lead-create"),
     path("bulk/", views.lead_bulk, name="lead-bulk"),
+    path("views/", saved_view_create, name="lead-view-save"),
+    path("views/<int:view_id>/delete/", saved_view_remove, name="lead-view-delete"),
     path("suggest.json", views.lead_for_suggestions, name="lead-for-suggestions"),
     path("export.csv", imports.export_page_csv, name="lead-export-csv"),
     path("import/", include(import_patterns)),
@@ -44,6 +51,7 @@ customer_patterns = [
     path("new/", customers.customer_create, name="customer-create"),
     path("lookup.json", customers.customer_lookup, name="customer-lookup"),
     path("<int:customer_id>/", customers.customer_detail, name="customer-detail"),
+    path("<int:customer_id>/edit/", customers.customer_edit, name="customer-edit"),
 ]
 
 urlpatterns = [

@@ -48,5 +48,5 @@ class LeadExportAPIView(APIView):
         },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        leads = filtered_leads(request.query_params, Lead.objects.all())
+        leads = filtered_leads(request.query_params, Lead.objects.all(), user=request.user)
         return csv_response(export_lines(leads), bom=False)

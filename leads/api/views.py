@@ -188,7 +188,9 @@ class LeadViewSet(ApiViewSet):
         errors = ErrorCollector()
         leads: Any = None
         try:
-            leads = filtered_leads(request.query_params, selectors.lead_search_queryset())
+            leads = filtered_leads(
+                request.query_params, selectors.lead_search_queryset(), user=request.user
+            )
         except ValidationError as exc:
             errors.extend(exc)
         try:

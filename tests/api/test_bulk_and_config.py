@@ -16,11 +16,12 @@ def test_valid_items_apply_while_others_fail_with_their_own_codes(api, customer,
     open_lead = LeadFactory(customer=customer, owner=staff)
     won_lead = LeadFactory(customer=customer, owner=staff, status=Status.WON)
     other = LeadFactory(customer=customer, owner=staff)
+    reason = ReasonFactory()
 
     response = _bulk(
         api,
         [
-            {"leadId": open_lead.pk, "status": "LOST"},
+            {"leadId": open_lead.pk, "status": "LOST", "reasonId": reason.pk},
             {"status": "LOST"},
             {"leadId": 999999, "status": "LOST"},
             {"leadId": won_lead.pk, "status": "OPEN"},
@@ -68,7 +69,11 @@ def test_an_item_with_a_type_error_is_not_applied_and_reports_every_problem(api,
 def test_a_type_error_blocks_an_otherwise_valid_item(api, customer, staff):
     lead = LeadFactory(customer=customer, owner=staff)
 
-    response = _bulk(api, [{"leadId": lead.pk, "status": "LOST", "notes": ["x"]}])
+    reason = ReasonFactory()
+
+    response = _bulk(
+        api, [{"leadId": lead.pk, "status": "LOST", "reasonId": reason.pk, "notes": ["x"]}]
+    )
 
     [item] = response.json()["data"]
     assert [e["code"] for e in item["errors"]] == [90008]

@@ -219,6 +219,7 @@ def test_status_change_works_without_javascript(open_page, staff):
     page = open_page(javascript=False)
     lead = LeadFactory(owner=staff)
     lost = SubStatusFactory(status=Status.LOST, name="BoughtElsewhere")
+    reason = ReasonFactory(reason="Bought elsewhere")
     log_in(page, "associate")
     page.goto(f"/leads/{lead.pk}/")
 
@@ -227,6 +228,8 @@ def test_status_change_works_without_javascript(open_page, staff):
     assert page.locator("#id_sub_status optgroup[label=Lost]").count() == 1
     page.select_option("#id_status", "LOST")
     page.select_option("#id_sub_status", str(lost.pk))
+    # LOST needs a reason (org setting, on by default).
+    page.select_option("#id_reason", str(reason.pk))
     page.click("[data-panel=status_form] button[type=submit]")
 
     page.wait_for_selector(".flash-success")

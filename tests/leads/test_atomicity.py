@@ -7,7 +7,7 @@ from django.utils import timezone
 from customers.models import Customer
 from leads import services
 from leads.models import FollowUp, Lead, LeadStatus, OwnerChange, Reason, Status
-from tests.factories import LeadFactory, UserFactory
+from tests.factories import LeadFactory, ReasonFactory, UserFactory
 from tests.leads.codes import codes
 
 
@@ -182,11 +182,12 @@ def test_bulk_status_change_keeps_the_items_that_succeeded(staff, monkeypatch):
     results = services.lead_bulk_change_status(
         items=[
             {"lead_id": first.pk, "status": "WON"},
-            {"lead_id": second.pk, "status": "LOST"},
+            {"lead_id": second.pk, "status": "LOST", "reason_id": ReasonFactory().pk},
         ],
         changed_by=staff,
     )
     assert [r.ok for r in results] == [True, False]
+    assert [e["code"] for e in results[1].errors] != [90031]
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.WON, Status.OPEN)

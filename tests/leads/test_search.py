@@ -58,3 +58,32 @@ def test_the_list_page_and_the_api_find_by_full_name(db, client):
 
     assert page.status_code == 200 and f"/leads/{lead.pk}/" in page.content.decode()
     assert [row["id"] for row in api.json()["data"]] == [lead.pk]
+
+
+def test_a_mobile_in_any_format_finds_the_customers_leads(db):
+    hers = LeadFactory(customer=CustomerFactory(mobile="+919876543210"))
+    LeadFactory(customer=CustomerFactory(mobile="+919812300001"))
+
+    for typed in ("+91 98765 43210", "098765-43210", "9876543210", "(98765) 43210", "43210"):
+        assert _found(typed) == {hers.pk}, typed
+
+
+def test_an_email_finds_the_customers_leads(db):
+    hers = LeadFactory(customer=CustomerFactory(email="saanvi@example.com"))
+    LeadFactory(customer=CustomerFactory(email="ravi@example.com"))
+
+    assert _found("SAANVI@example") == {hers.pk}
+
+
+def test_the_api_q_the_list_page_and_the_top_bar_find_a_mobile_alike(db, client):
+    staff = UserFactory(username="searcher")
+    client.login(username=staff.username, password=PASSWORD)
+    lead = LeadFactory(customer=CustomerFactory(mobile="+919876543210"))
+    LeadFactory(customer=CustomerFactory(mobile="+919812300001"))
+
+    # The top bar's search is a GET of the list page with q.
+    page = client.get(reverse("lead-list"), {"q": "098765-43210"})
+    api = client.get("/v2/leads", {"q": "+91 98765 43210"})
+
+    assert [row.pk for row in page.context["leads"]] == [lead.pk]
+    assert [row["id"] for row in api.json()["data"]] == [lead.pk]

@@ -60,7 +60,10 @@ def test_active_lead_moves_to_any_status_with_one_log_row(source, target, staff)
 def test_moving_without_sub_status_clears_it(source, target, staff):
     sub = SubStatusFactory(status=source, name="Earlier")
     lead = LeadFactory(status=source, sub_status=sub)
-    services.lead_change_status(lead_id=lead.pk, status=target, changed_by=staff)
+    # LOST and DELETED need a reason (org setting, on by default): every move sends one.
+    services.lead_change_status(
+        lead_id=lead.pk, status=target, reason_id=ReasonFactory().pk, changed_by=staff
+    )
     lead.refresh_from_db()
     assert (lead.status, lead.sub_status) == (target, None)
     assert lead.status_logs.count() == 2
@@ -151,7 +154,11 @@ def test_sub_status_of_another_status_is_refused(staff):
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
         services.lead_change_status(
-            lead_id=lead.pk, status="LOST", sub_status="YetToDecide", changed_by=staff
+            lead_id=lead.pk,
+            status="LOST",
+            sub_status="YetToDecide",
+            reason_id=ReasonFactory().pk,
+            changed_by=staff,
         )
     assert coded(raised.value) == [("sub_status", 92020, "Invalid lead sub status YetToDecide")]
     assert snapshot(lead) == before

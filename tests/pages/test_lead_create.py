@@ -158,15 +158,15 @@ def test_invalid_mobile_for_a_new_customer_is_92011(staff_client):
     assert not Customer.objects.exists()
 
 
-def test_duplicate_active_lead_is_added_with_a_warning(staff_client):
+def test_duplicate_active_lead_is_added_with_a_warning_when_saved_anyway(staff_client):
     customer = CustomerFactory()
     existing = LeadFactory(customer=customer, type="CUSTOM", lead_for="Gift wrap")
+    data = form(find_by="USER_ID", identifier=str(customer.pk), type="CUSTOM", lead_for="Gift wrap")
 
-    response = staff_client.post(
-        ADD,
-        form(find_by="USER_ID", identifier=str(customer.pk), type="CUSTOM", lead_for="Gift wrap"),
-        follow=True,
-    )
+    # Shown before saving first (nothing saved), then saved on "Save anyway".
+    staff_client.post(ADD, data)
+    assert Lead.objects.count() == 1
+    response = staff_client.post(ADD, {**data, "save_anyway": "1"}, follow=True)
 
     assert Lead.objects.count() == 2
     assert (

@@ -15,10 +15,12 @@ def test_settings_page_lists_the_configuration(manager_client):
     Reason.objects.create(reason="Price too high")
     ExtendedFieldFactory(name="budget", label="Budget", data_type="DECIMAL")
 
-    text = text_of(manager_client.get(SETTINGS))
+    response = manager_client.get(SETTINGS)
+    html, text = response.content.decode(), text_of(response)
 
-    assert "YetToDecide" in text
-    assert "Price too high" in text
+    # Reasons and sub-statuses are listed in their rename inputs.
+    assert 'name="name" value="YetToDecide"' in html
+    assert 'name="name" value="Price too high"' in html
     assert "budget Budget Decimal number" in text
 
 

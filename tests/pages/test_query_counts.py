@@ -47,9 +47,9 @@ def make_leads(count, *, owner, customer=None, catalog=(), **extra):
     return leads
 
 
-# frame + owners, sources, sub-statuses, reasons (filter bar and bulk bar), count, page,
-# catalog names
-LEAD_LIST = FRAME_QUERIES + 7
+# frame + owners, sources, sub-statuses, reasons (filter bar and bulk bar), the person's
+# saved views, count, page, catalog names
+LEAD_LIST = FRAME_QUERIES + 8
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
@@ -74,6 +74,35 @@ def test_filtered_lead_list_budget(staff_client, staff, catalog, django_assert_n
         )
 
     assert len(response.context["leads"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, MANY])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"owner": "~me"},
+        {"owner": "~none", "status": "OPEN,ON_HOLD,WON,LOST,DELETED"},
+        {"owner": "~me", "q": "+91 98765 43210", "sortBy": "nextFollowUp"},
+    ],
+    ids=["me", "unassigned-with-deleted", "me-mobile-search"],
+)
+def test_lead_list_budget_with_the_views_filters(
+    staff_client, staff, catalog, django_assert_num_queries, rows, params
+):
+    from crm.pages.models import SavedView
+
+    owner = staff if params["owner"] == "~me" else None
+    customer = CustomerFactory(mobile="+919876543210") if "q" in params else None
+    make_leads(rows, owner=owner, customer=customer, catalog=catalog)
+    for n in range(3):
+        SavedView.objects.create(owner=staff, name=f"View {n}", query=f"status=OPEN&page={n}")
+
+    # "Me" and "Unassigned" need no lookup; the saved views are one query however many
+    with django_assert_num_queries(LEAD_LIST):
+        response = staff_client.get(reverse("lead-list"), {"per_page": "100", **params})
+
+    assert len(response.context["leads"]) == rows
+    assert len(response.context["saved_views"]) == 3
 
 
 # frame + counts, overdue, today, upcoming, and one catalog-name query per non-empty group

@@ -15,7 +15,11 @@ WRITES = [
     ("post", "/v2/leads/{lead}/followup", lambda w: {"followedUpOn": "2026-01-01T10:00:00Z"}),
     ("post", "/v2/leads/reasons", lambda w: [{"reason": "Bought elsewhere"}]),
     ("post", "/v2/leads/substatus", lambda w: {"status": "ON_HOLD", "subStatus": "Thinking"}),
-    ("post", "/v2/leads/bulk/status", lambda w: [{"leadId": w["lead"].pk, "status": "LOST"}]),
+    (
+        "post",
+        "/v2/leads/bulk/status",
+        lambda w: [{"leadId": w["lead"].pk, "status": "LOST", "reasonId": w["reason"].pk}],
+    ),
     ("post", "/v2/customers", lambda w: {"email": "new@example.com"}),
 ]
 WRITE_IDS = [f"{method.upper()} {path}" for method, path, _ in WRITES]

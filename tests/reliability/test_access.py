@@ -16,7 +16,8 @@ from rest_framework.test import APIClient
 
 from crm.core.api.exceptions import api_not_found
 from crm.core.models import IdempotencyKey
-from leads.models import ImportJob, Lead, OrgSettings, OwnerChange
+from crm.pages.models import SavedView
+from leads.models import ImportJob, Lead, OrgSettings, OwnerChange, Reason, SubStatus
 from tests.factories import (
     ExtendedFieldFactory,
     FollowUpFactory,
@@ -75,6 +76,9 @@ def urls(db) -> list[Url]:
             "userId": lead.customer_id,
             "job_id": job.pk,
             "field_id": field.pk,
+            "reason_id": Reason.objects.order_by("pk").first().pk,
+            "substatus_id": SubStatus.objects.order_by("pk").first().pk,
+            "view_id": SavedView.objects.create(owner=owner, name="Mine", query="status=OPEN").pk,
             "id": owner.pk,
             "content_type_id": ContentType.objects.get_for_model(Lead).pk,
             "object_id": lead.pk,

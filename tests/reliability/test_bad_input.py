@@ -106,7 +106,7 @@ def test_a_bulk_request_past_the_item_limit_is_90012_and_applies_none(api, world
 def test_a_bulk_request_at_the_item_limit_answers_each_item(api, world):
     """The first item closes the lead; the other items are each refused on their own."""
     limit = settings.LEADS_BULK_MAX_ITEMS
-    items = [{"leadId": world["lead"].pk, "status": "LOST"}] * limit
+    items = [{"leadId": world["lead"].pk, "status": "LOST", "reasonId": world["reason"].pk}] * limit
 
     response = send(api, "post", "/v2/leads/bulk/status", world, items)
 
@@ -245,7 +245,7 @@ def test_a_wrong_type_in_a_bulk_item_refuses_that_item_only(api, world, field):
     wrong = {"leadId": "abc", "notes": 5}.get(field, [1])
     items = [
         {"leadId": world["lead"].pk, "status": "ON_HOLD", field: wrong},
-        {"leadId": other.pk, "status": "LOST"},
+        {"leadId": other.pk, "status": "LOST", "reasonId": world["reason"].pk},
     ]
 
     response = send(api, "post", "/v2/leads/bulk/status", world, items)

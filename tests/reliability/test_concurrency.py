@@ -21,7 +21,14 @@ from django.db import connection
 from crm.core.models import IdempotencyKey
 from customers.models import Customer
 from leads.models import CLOSED_STATUSES, FollowUp, Lead, LeadStatus, OwnerChange, Status
-from tests.factories import PASSWORD, CustomerFactory, LeadFactory, SubStatusFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    CustomerFactory,
+    LeadFactory,
+    ReasonFactory,
+    SubStatusFactory,
+    UserFactory,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -88,13 +95,17 @@ def test_parallel_status_changes_apply_only_what_the_rules_allow(http):
     lead = LeadFactory(status=Status.OPEN, owner=http.boss)
     SubStatusFactory(status=Status.ON_HOLD, name="Later")
     SubStatusFactory(status=Status.ON_HOLD, name="Thinking")
+    # LOST and DELETED need a reason (org setting, on by default): every change sends one.
+    reason = ReasonFactory()
     url = f"{http.url}/v2/leads/{lead.pk}/status"
 
     def job(session, index):
         sent = []
         for step in range(3):
             status, sub = TARGETS[(index * 3 + step * 5) % len(TARGETS)]
-            response = session.put(url, json={"status": status, "subStatus": sub})
+            response = session.put(
+                url, json={"status": status, "subStatus": sub, "reasonId": reason.pk}
+            )
             response.sent = (status, sub)
             sent.append(response)
         return sent
@@ -219,10 +230,15 @@ def test_parallel_reassignments_keep_an_unbroken_owner_history(http):
 def test_parallel_bulk_changes_over_the_same_leads_stay_consistent(http):
     leads = [LeadFactory(owner=http.boss) for _ in range(5)]
     statuses = ["ON_HOLD", "OPEN", "WON", "LOST", "ON_HOLD", "OPEN"]
+    reason = ReasonFactory()
 
     def job(session, index):
         items = [
-            {"leadId": lead.pk, "status": statuses[(index + i) % len(statuses)]}
+            {
+                "leadId": lead.pk,
+                "status": statuses[(index + i) % len(statuses)],
+                "reasonId": reason.pk,
+            }
             for i, lead in enumerate(leads)
         ]
         return [session.post(f"{http.url}/v2/leads/bulk/status", json=items)]

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape
 
+from crm.pages.models import SavedView
 from leads import services
 from leads.models import ExtendedFieldDefinition, ImportJob, Lead
 from tests.factories import (
@@ -64,6 +65,9 @@ def marked_up(boss):
         "userId": customer.pk,
         "job_id": job.pk,
         "field_id": definition.pk,
+        "reason_id": reason.pk,
+        "substatus_id": sub.pk,
+        "view_id": SavedView.objects.create(owner=boss, name=SCRIPT, query="q=%3Cb%3E").pk,
         "id": owner.pk,
         "content_type_id": ContentType.objects.get_for_model(Lead).pk,
         "object_id": lead.pk,

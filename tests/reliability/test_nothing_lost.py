@@ -18,6 +18,7 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.pages.models import SavedView
 from customers import services as customer_services
 from leads import services
 from leads.models import (
@@ -72,6 +73,9 @@ def test_no_url_deletes_a_lead_whatever_the_method(lead_with_history, boss, api_
             "userId": lead.customer_id,
             "job_id": job.pk,
             "field_id": ExtendedFieldFactory().pk,
+            "reason_id": ReasonFactory().pk,
+            "substatus_id": SubStatusFactory(status="OPEN", name="Kept").pk,
+            "view_id": SavedView.objects.create(owner=boss, name="Mine", query="").pk,
             "id": lead.owner_id,
             "content_type_id": ContentType.objects.get_for_model(Lead).pk,
             "object_id": lead.pk,
@@ -274,7 +278,7 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
     UserFactory(username="next")
     lead, other = LeadFactory(owner=boss), LeadFactory(owner=boss)
     reason = ReasonFactory()
-    SubStatusFactory(status=Status.ON_HOLD, name="Later")
+    later = SubStatusFactory(status=Status.ON_HOLD, name="Later")
     field = ExtendedFieldFactory(name="budget")
     # A source gone missing, for reference_data_ensure() to put back.
     OrgSource.objects.filter(pk=10).delete()
@@ -301,7 +305,7 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
         "lead_bulk_change_status": lambda: services.lead_bulk_change_status(
             items=[
                 {"lead_id": lead.pk, "status": "WON"},
-                {"lead_id": other.pk, "status": "LOST"},
+                {"lead_id": other.pk, "status": "LOST", "reason_id": reason.pk},
             ],
             changed_by=boss,
         ),
@@ -323,6 +327,12 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
         ),
         "reasons_create": lambda: services.reasons_create(reasons=["One", "Two", "Three"]),
         "substatus_create": lambda: services.substatus_create(status="OPEN", name="Fresh"),
+        "reason_update": lambda: services.reason_update(
+            reason_id=reason.pk, reason="Renamed", is_active=False
+        ),
+        "substatus_update": lambda: services.substatus_update(
+            substatus_id=later.pk, name="Much later", is_active=False
+        ),
         "org_settings_update": lambda: services.org_settings_update(auto_register_customers=False),
         "extended_field_create": lambda: services.extended_field_create(
             name="colour", label="Colour", choices=["red", "blue"]
@@ -353,6 +363,9 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
                     "identifier": "9876512399",
                 },
             ],
+        ),
+        "customer_update": lambda: customer_services.customer_update(
+            customer_id=lead.customer_id, first_name="Renamed", email="renamed@example.com"
         ),
         "customer_register": lambda: customer_services.customer_register(
             first_name="Ana", mobile="9876554321", email="ana@example.com"

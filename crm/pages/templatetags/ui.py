@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.html import format_html
 
 from leads.errors import error_code_of, rendered_message
@@ -195,3 +197,16 @@ def donut(fraction: float | None, label: str = "") -> dict[str, Any]:
         "circumference": round(circumference, 2),
         "label": label,
     }
+
+
+# The lead list's last query string (filters and sort), kept in a cookie by the list.
+LIST_QUERY_COOKIE = "lead_list_query"
+
+
+@register.simple_tag(takes_context=True)
+def lead_list_url(context: Any) -> str:
+    """The lead list as the person last filtered it: the lead page's way back."""
+    request = context.get("request")
+    raw = request.COOKIES.get(LIST_QUERY_COOKIE, "") if request is not None else ""
+    query = QueryDict(raw[:2000]).urlencode()
+    return reverse("lead-list") + (f"?{query}" if query else "")

@@ -10,14 +10,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from crm.pages.access import staff_required
+from customers.models import Customer
 from customers.selectors import customer_get
 from leads.errors import ErrorCode, message_for
 from leads.selectors import customer_list, lead_base_queryset, with_item_names
 
-from ..customer_forms import CustomerRegisterForm
+from ..customer_forms import CustomerEditForm, CustomerRegisterForm
 
 PAGE_SIZE = 25
 LEADS_PAGE_SIZE = 20
+
+
+def _customer_or_404(customer_id: int) -> Customer:
+    customer = customer_get(customer_id=customer_id)
+    if customer is None:
+        raise Http404(
+            f"{ErrorCode.CUSTOMER_NOT_FOUND} · {message_for(ErrorCode.CUSTOMER_NOT_FOUND)}"
+        )
+    return customer
 
 
 @staff_required
@@ -32,11 +42,7 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = customer_get(customer_id=customer_id)
-    if customer is None:
-        raise Http404(
-            f"{ErrorCode.CUSTOMER_NOT_FOUND} · {message_for(ErrorCode.CUSTOMER_NOT_FOUND)}"
-        )
+    customer = _customer_or_404(customer_id)
     leads = lead_base_queryset().filter(customer=customer).order_by("-created_on", "-id")
     paginator = Paginator(leads, LEADS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -46,6 +52,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "leads": with_item_names(page.object_list),
         "paginator": paginator,
         "add_lead_url": reverse("lead-create") + f"?customer={customer.pk}",
+        "edit_url": reverse("customer-edit", args=[customer.pk]),
         "all_leads_url": reverse("lead-list") + f"?userId={customer.pk}",
     }
     return render(request, "customers/customer_detail.html", context)
@@ -64,6 +71,25 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             return redirect("customer-detail", customer_id=customer.pk)
     status = 400 if form.errors else 200
     return render(request, "customers/customer_form.html", {"form": form}, status=status)
+
+
+@staff_required
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Change a customer's names, mobile or email (the checks and codes of registration)."""
+    customer = _customer_or_404(customer_id)
+    form = CustomerEditForm.for_customer(customer, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = form.save(customer_id=customer.pk)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Customer {customer} saved.")
+            return redirect("customer-detail", customer_id=customer.pk)
+    context = {"form": form, "customer": customer, "editing": True}
+    return render(
+        request, "customers/customer_form.html", context, status=400 if form.errors else 200
+    )
 
 
 @staff_required

@@ -33,10 +33,10 @@ from leads.csv_io.jobs import (
     store_upload,
 )
 from leads.errors import error_items
-from leads.filters import filtered_leads
 from leads.models import ImportJob, Lead
 
 from ..access import is_manager, staff_required
+from .lead_list import list_page_leads
 
 View = Callable[..., HttpResponse]
 
@@ -186,7 +186,7 @@ def import_job_report(request: HttpRequest, job_id: int) -> FileResponse:
 def export_page_csv(request: HttpRequest) -> HttpResponse:
     """The lead list's leads (same filters and order) as CSV, for a spreadsheet."""
     try:
-        leads = filtered_leads(request.GET, Lead.objects.all())
+        leads = list_page_leads(request, Lead.objects.all())
     except ValidationError as exc:
         text = "\n".join(f"{item['code']} {item['message']}" for item in error_items(exc))
         return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")

@@ -15,6 +15,7 @@ from leads.models import LeadType, OrgSettings, OrgSource
 from leads.selectors import (
     assignable_owners,
     catalog_suggestions,
+    duplicate_lead_id,
     extended_field_list,
     org_source_list,
 )
@@ -31,9 +32,18 @@ def lead_create(request: HttpRequest) -> HttpResponse:
     definitions = list(extended_field_list(active_only=True))
     arguments = {"owners": owners, "sources": sources, "definitions": definitions}
     customer = None
+    duplicate_id = None
     if request.method == "POST":
         form = LeadCreateForm(request.POST, **arguments)
-        if form.is_valid():
+        if form.is_valid() and not request.POST.get("save_anyway"):
+            # An open lead for the same customer and item is shown before saving (the
+            # service would save and warn 90101): open it, or save anyway.
+            duplicate_id = duplicate_lead_id(
+                type=form.cleaned_data.get("type"),
+                lead_for=form.cleaned_data.get("lead_for"),
+                **form.customer_arguments(),
+            )
+        if form.is_valid() and duplicate_id is None:
             try:
                 result = form.save(user=request.user)
             except ValidationError as exc:
@@ -56,6 +66,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
         form = LeadCreateForm(initial=initial, **arguments)
     context = {
         "form": form,
+        "duplicate_id": duplicate_id,
         "customer": customer,
         "auto_register": OrgSettings.load().auto_register_customers,
         "suggestions": {

@@ -52,8 +52,8 @@ def render_lead_page(
 ) -> HttpResponse:
     """The page with fresh forms, or with the one just submitted and its errors."""
     lead = with_item_names([_load(lead_id)])[0]
-    sub_statuses = list(substatus_list())
-    reasons = list(reason_list())
+    sub_statuses = list(substatus_list(active_only=True))
+    reasons = list(reason_list(active_only=True))
     owners = list(assignable_owners())
     definitions = list(extended_field_list())
     active_definitions = [d for d in definitions if d.is_active]
@@ -131,7 +131,9 @@ def _lead_action(
 lead_change_status = _lead_action(
     "status_form",
     lambda request, lead_id: StatusChangeForm(
-        request.POST, sub_statuses=substatus_list(), reasons=reason_list()
+        request.POST,
+        sub_statuses=substatus_list(active_only=True),
+        reasons=reason_list(active_only=True),
     ),
     lambda lead: (
         f"Status changed to {lead.get_status_display()}"

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_POST
 from crm.core.paging import ListPaginator
 from crm.core.parsing import parse_id
 from crm.pages.forms import PAGE_SIZES, BulkActionForm, LeadSearchForm, sub_status_map
+from leads.errors import error_items
 from leads.filters import filtered_leads
-from leads.models import Lead
+from leads.models import Lead, OrgSettings, Status
 from leads.selectors import (
     assignable_owners,
     catalog_names,
@@ -30,6 +32,9 @@ from leads.selectors import (
 
 from ..access import staff_required
 from ..rows import lead_list_rows
+from ..selectors import saved_view_list
+from ..services import saved_view_delete, saved_view_save, view_query
+from ..templatetags.ui import LIST_QUERY_COOKIE
 
 DEFAULT_PAGE_SIZE = 25
 BULK_RESULT_KEY = "lead_bulk_result"
@@ -43,12 +48,27 @@ def page_size(request: HttpRequest) -> int:
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
+def list_page_leads(request: HttpRequest, queryset: QuerySet[Lead]) -> QuerySet[Lead]:
+    """The lead list's search (also its CSV export): the API's filters, ``owner=~me`` being
+    the person, and DELETED leads left out unless the status filter asks for them. A
+    ValidationError of coded errors for a filter that cannot be applied."""
+    leads = filtered_leads(request.GET, queryset, user=request.user)
+    if deleted_hidden(request):
+        leads = leads.exclude(status=Status.DELETED)
+    return leads
+
+
+def deleted_hidden(request: HttpRequest) -> bool:
+    """DELETED leads are left out of the list unless a status filter is given."""
+    return not request.GET.get("status", "").strip()
+
+
 @staff_required
 def lead_list(request: HttpRequest) -> HttpResponse:
     owners = list(assignable_owners())
     sources = list(org_source_list())
-    sub_statuses = list(substatus_list())
-    reasons = list(reason_list())
+    sub_statuses = list(substatus_list(active_only=True))
+    reasons = list(reason_list(active_only=True))
     search = LeadSearchForm(
         request.GET,
         owners=owners,
@@ -56,7 +76,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         sub_status_names=sorted({sub.name for sub in sub_statuses}),
     )
     try:
-        leads = filtered_leads(request.GET, lead_list_page_queryset())
+        leads = list_page_leads(request, lead_list_page_queryset())
     except ValidationError as exc:
         search.add_filter_errors(exc)
         leads = Lead.objects.none()
@@ -70,6 +90,9 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     bulk_by_id = {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])}
     context = {
         "search": search,
+        "saved_views": saved_view_list(owner=request.user),
+        "deleted_hidden": deleted_hidden(request),
+        "view_query": view_query(request.GET),
         "page": page,
         "leads": leads_on_page,
         "rows": lead_list_rows(
@@ -92,7 +115,13 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     status = 400 if search.errors else 200
-    return render(request, "leads/lead_list.html", context, status=status)
+    response = render(request, "leads/lead_list.html", context, status=status)
+    if not search.errors:
+        # The lead page's breadcrumb leads back to this list as filtered (ui.lead_list_url).
+        response.set_cookie(
+            LIST_QUERY_COOKIE, context["view_query"], path="/", samesite="Lax", httponly=True
+        )
+    return response
 
 
 def _back_to_list(request: HttpRequest) -> str:
@@ -111,13 +140,28 @@ def lead_bulk(request: HttpRequest) -> HttpResponse:
     form = BulkActionForm(
         request.POST,
         owners=assignable_owners(),
-        sub_statuses=substatus_list(),
-        reasons=reason_list(),
+        sub_statuses=substatus_list(active_only=True),
+        reasons=reason_list(active_only=True),
+        auto_id="bulk-%s",
     )
     if not form.is_valid():
         for error in form.non_field_errors():
             messages.error(request, error)
         return redirect(_back_to_list(request))
+    if form.needs_confirmation() and request.POST.get("confirmed") != "1":
+        form.keep_sub_statuses_of(form.cleaned_data["status"])
+        return render(
+            request,
+            "leads/bulk_confirm.html",
+            {
+                "form": form,
+                "count": len(form.lead_ids()),
+                "status_label": Status(form.cleaned_data["status"]).label,
+                "lead_ids": form.lead_ids(),
+                "back": _back_to_list(request),
+                "reason_required": OrgSettings.load().require_close_reason,
+            },
+        )
     results = form.run(user=request.user)
     request.session[BULK_RESULT_KEY] = _summary(form, results)
     done = sum(1 for result in results if result.ok)
@@ -158,3 +202,33 @@ def _summary(form: BulkActionForm, results: list[Any]) -> dict[str, Any]:
             for result in results
         ],
     }
+
+
+@require_POST
+@staff_required
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    """ "Save this view": the list's filters and sort under a name, for the person."""
+    params = QueryDict(request.POST.get("query", ""))
+    back = reverse("lead-list") + (f"?{params.urlencode()}" if params else "")
+    try:
+        filtered_leads(params, Lead.objects.none(), user=request.user)
+        view = saved_view_save(owner=request.user, name=request.POST.get("name"), params=params)
+    except ValidationError as exc:
+        for item in error_items(exc):
+            messages.error(request, f"{item['code']} · {item['message']}")
+        return redirect(back)
+    messages.success(request, f"View “{view.name}” saved.")
+    return redirect(reverse("lead-list") + (f"?{view.query}" if view.query else ""))
+
+
+@require_POST
+@staff_required
+def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
+    try:
+        saved_view_delete(owner=request.user, view_id=view_id)
+    except ValidationError as exc:
+        for item in error_items(exc):
+            messages.error(request, f"{item['code']} · {item['message']}")
+    else:
+        messages.success(request, "View deleted.")
+    return redirect(_back_to_list(request))

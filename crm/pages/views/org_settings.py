@@ -10,10 +10,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from crm.pages.forms import AutoRegistrationForm, ExtendedFieldForm, ReasonForm, SubStatusForm
+from crm.pages.forms import (
+    AutoRegistrationForm,
+    CloseReasonForm,
+    ExtendedFieldForm,
+    ReasonForm,
+    RowEditForm,
+    SubStatusForm,
+)
 from leads import services
+from leads.errors import error_items
 from leads.models import OrgSettings, Status
 from leads.selectors import extended_field_list, reason_list, substatus_list
 
@@ -23,6 +32,7 @@ FORMS: dict[str, Callable[..., Any]] = {
     "reason_form": ReasonForm,
     "substatus_form": SubStatusForm,
     "autoreg_form": AutoRegistrationForm,
+    "close_reason_form": CloseReasonForm,
     "field_form": ExtendedFieldForm,
 }
 
@@ -33,6 +43,9 @@ def render_settings(request: HttpRequest, *, status: int = 200, **bound: Any) ->
     forms = {name: cls() for name, cls in FORMS.items()}
     forms["autoreg_form"] = AutoRegistrationForm(
         initial={"auto_register_customers": org.auto_register_customers}
+    )
+    forms["close_reason_form"] = CloseReasonForm(
+        initial={"require_close_reason": org.require_close_reason}
     )
     forms.update(bound)
     groups = [
@@ -86,6 +99,14 @@ update_auto_registration = _settings_action(
     "autoreg_form",
     lambda org: "Auto-registration is now " + ("on." if org.auto_register_customers else "off."),
 )
+update_close_reason = _settings_action(
+    "close_reason_form",
+    lambda org: (
+        "A reason is now "
+        + ("required" if org.require_close_reason else "optional")
+        + " to mark a lead Lost or Deleted."
+    ),
+)
 add_extended_field = _settings_action(
     "field_form", lambda field: f"Extended field “{field.name}” added."
 )
@@ -105,3 +126,41 @@ def toggle_extended_field(request: HttpRequest, field_id: int) -> HttpResponse:
         state = "active" if field.is_active else "switched off"
         messages.success(request, f"Extended field “{field.name}” is now {state}.")
     return redirect("org-settings")
+
+
+def _edit_action(
+    update: Callable[..., Any], label: str, anchor: str
+) -> Callable[..., HttpResponse]:
+    """Rename or switch off one row; a refusal comes back as a message with its code."""
+
+    @require_POST
+    @manager_required
+    def view(request: HttpRequest, **ids: int) -> HttpResponse:
+        (row_id,) = ids.values()
+        form = RowEditForm(request.POST)
+        form.is_valid()
+        try:
+            row = form.save(update=update, row_id=row_id)
+        except ValidationError as exc:
+            for item in error_items(exc):
+                messages.error(request, f"{item['code']} · {item['message']}")
+        else:
+            state = "offered" if row.is_active else "no longer offered"
+            messages.success(request, f"{label} “{row}” saved; it is {state}.")
+        return redirect(f"{reverse('org-settings')}#{anchor}")
+
+    return view
+
+
+update_reason = _edit_action(
+    lambda pk, text, active: services.reason_update(reason_id=pk, reason=text, is_active=active),
+    "Reason",
+    "reasons",
+)
+update_substatus = _edit_action(
+    lambda pk, text, active: services.substatus_update(
+        substatus_id=pk, name=text, is_active=active
+    ),
+    "Sub-status",
+    "sub-statuses",
+)
