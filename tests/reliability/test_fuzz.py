@@ -113,6 +113,8 @@ RULE_CODES = {code for code in REGISTRY if 92001 <= code <= 92025} | {
     int(ErrorCode.STAFF_NOT_FOUND),
     # A follow-up dated in the future (any date-time is schema-valid).
     int(ErrorCode.FOLLOWED_UP_IN_FUTURE),
+    # LOST or DELETED without a reason (reasonId is optional in the schema: the org decides).
+    int(ErrorCode.CLOSE_REASON_REQUIRED),
 }
 
 
