@@ -257,21 +257,38 @@ def _leads_per_week(
     return [{"week": monday, "n": counts.get(monday, 0)} for monday in mondays]
 
 
+def _day_bounds(today: datetime.date | None) -> tuple[datetime.datetime, datetime.datetime]:
+    """Start and end of ``today`` (default: today in the active time zone)."""
+    start = timezone.make_aware(
+        datetime.datetime.combine(today or timezone.localdate(), datetime.time.min)
+    )
+    return start, start + datetime.timedelta(days=1)
+
+
+def _planned_leads(owner: Any, leads: QuerySet[Lead] | None = None) -> QuerySet[Lead]:
+    """The owner's active leads with a next follow-up planned."""
+    return (Lead.objects.all() if leads is None else leads).filter(
+        owner=owner, status__in=sorted(ACTIVE_STATUSES), next_follow_up__isnull=False
+    )
+
+
+def followup_counts(*, owner: Any, today: datetime.date | None = None) -> dict[str, int]:
+    """How many of the owner's active leads have their next follow-up overdue, due today and
+    upcoming: one query (the navigation shows the first two on every page)."""
+    start, end = _day_bounds(today)
+    return _planned_leads(owner).aggregate(
+        overdue=Count("next_follow_up", filter=Q(next_follow_up__lt=start)),
+        today=Count("next_follow_up", filter=Q(next_follow_up__gte=start, next_follow_up__lt=end)),
+        upcoming=Count("next_follow_up", filter=Q(next_follow_up__gte=end)),
+    )
+
+
 def followups_due(*, owner: Any, today: datetime.date | None = None) -> dict[str, Any]:
     """The owner's active leads with a next follow-up: overdue, due today and upcoming (each
     soonest first), and how many of each, in four queries."""
-    today = today or timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    end = start + datetime.timedelta(days=1)
-    leads = lead_base_queryset().filter(
-        owner=owner, status__in=list(ACTIVE_STATUSES), next_follow_up__isnull=False
-    )
-    counts = leads.aggregate(
-        overdue=Count("id", filter=Q(next_follow_up__lt=start)),
-        today=Count("id", filter=Q(next_follow_up__gte=start, next_follow_up__lt=end)),
-        upcoming=Count("id", filter=Q(next_follow_up__gte=end)),
-    )
-    ordered = leads.order_by("next_follow_up", "id")
+    start, end = _day_bounds(today)
+    counts = followup_counts(owner=owner, today=today)
+    ordered = _planned_leads(owner, lead_base_queryset()).order_by("next_follow_up", "id")
     return {
         "counts": counts,
         "overdue": ordered.filter(next_follow_up__lt=start),

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from . import views
-from .views import customers, imports, my_settings
+from .views import customers, followups, imports, my_settings
 from .views.lead_list import saved_view_create, saved_view_remove
 from .views.org_settings import update_close_reason, update_reason, update_substatus
 
@@ -46,6 +46,14 @@ lead_patterns = [
     path("<int:lead_id>/details/", views.lead_update_details, name="lead-update-details"),
 ]
 
+followup_patterns = [
+    path("", views.my_followups, name="my-followups"),
+    path("<int:lead_id>/contact/", followups.followup_log_contact, name="followup-contact"),
+    path("<int:lead_id>/reschedule/", followups.followup_reschedule, name="followup-reschedule"),
+    path("<int:lead_id>/snooze/", followups.followup_snooze, name="followup-snooze"),
+    path("<int:lead_id>/whatsapp/", followups.followup_message_sent, name="followup-whatsapp"),
+]
+
 customer_patterns = [
     path("", customers.customer_list_page, name="customer-list"),
     path("new/", customers.customer_create, name="customer-create"),
@@ -60,7 +68,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("leads/", include(lead_patterns)),
     path("customers/", include(customer_patterns)),
-    path("followups/", views.my_followups, name="my-followups"),
+    path("followups/", include(followup_patterns)),
     path("me/", my_settings.my_settings, name="my-settings"),
     path("settings/", include(settings_patterns)),
 ]

@@ -96,6 +96,7 @@ def test_change_status_with_a_reason_and_a_sub_status(page, staff):
     log_in(page, "associate")
     page.goto(f"/leads/{lead.pk}/")
 
+    page.click("[data-tab=status_form]")
     page.select_option("#id_status", "ON_HOLD")
     # The sub-status list now holds only On hold's sub-statuses.
     options = page.locator("#id_sub_status option").all_inner_texts()
@@ -120,6 +121,7 @@ def test_status_change_on_a_closed_lead_shows_92024_next_to_the_status(page, sta
     # Someone closes the lead while the page is open.
     Lead.objects.filter(pk=lead.pk).update(status=Status.WON)
 
+    page.click("[data-tab=status_form]")
     page.select_option("#id_status", "LOST")
     page.click("[data-panel=status_form] button[type=submit]")
 

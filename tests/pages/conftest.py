@@ -5,9 +5,10 @@ from django.test import Client
 
 from leads.models import OrgSettings
 
-# What every page costs before its own reads: the session, the user, and the user's and
-# groups' permissions (the navigation shows managers' links).
-FRAME_QUERIES = 4
+# What every page costs before its own reads: the session, the user, the user's and groups'
+# permissions (the navigation shows managers' links), and the counts of follow-ups overdue and
+# due today beside "My follow-ups".
+FRAME_QUERIES = 5
 
 
 @pytest.fixture
