@@ -218,7 +218,12 @@ class StatusChangeForm(ServiceFormMixin, forms.Form):
         "Sub-status", help_text="Only the sub-statuses of the chosen status apply."
     )
     reason = choice_text_field("Reason")
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The follow-up form beside it on the lead page has notes too: ids must differ.
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "id": "id_status_notes"}),
+    )
 
     error_fields = {"lead": None}
 
@@ -312,6 +317,8 @@ class LeadDetailsForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("initial", {"next_follow_up": lead.next_follow_up})
+        # On the lead page beside the follow-up form, which has a next follow-up too.
+        kwargs.setdefault("auto_id", "id_details_%s")
         super().__init__(*args, **kwargs)
         self.stored_next_follow_up = lead.next_follow_up
         self.add_extended_fields(definitions, lead.extended_fields)
@@ -693,6 +700,11 @@ class ExtendedFieldForm(ServiceFormMixin, forms.Form):
         required=False,
         help_text="Optional, comma-separated. Empty allows any value of the data type.",
     )
+
+    # On the settings page beside the sub-status form, which has a name too: ids must differ.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_field_%s")
+        super().__init__(*args, **kwargs)
 
     def save(self) -> ExtendedFieldDefinition:
         data = self.cleaned_data

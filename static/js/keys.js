@@ -27,3 +27,31 @@
     }
   });
 })();
+
+/* On phones the lead list's filter panel starts folded (open when it shows an error); on wider
+   screens it is always open. */
+(function () {
+  "use strict";
+  var fold = document.querySelector("[data-filter-fold]");
+  if (!fold || !window.matchMedia) return;
+  var phone = window.matchMedia("(max-width: 700px)");
+  function apply() {
+    fold.open = !phone.matches || !!fold.querySelector(".has-error, .form-errors");
+  }
+  apply();
+  if (phone.addEventListener) phone.addEventListener("change", apply);
+})();
+
+/* The lead list's bulk bar sticks below the page's sticky header: the top bar, or on phones
+   the navigation's bar. */
+(function () {
+  "use strict";
+  if (!document.querySelector("[data-bulk-bar]") || !window.matchMedia) return;
+  var phone = window.matchMedia("(max-width: 900px)");
+  function measure() {
+    var head = document.querySelector(phone.matches ? ".sidebar" : ".topbar");
+    if (head) document.documentElement.style.setProperty("--sticky-head", head.offsetHeight + "px");
+  }
+  measure();
+  window.addEventListener("resize", measure);
+})();

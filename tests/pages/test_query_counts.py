@@ -110,7 +110,8 @@ def test_lead_list_budget_with_the_views_filters(
 FOLLOWUPS = FRAME_QUERIES + 3 + 3
 
 
-@pytest.mark.parametrize("rows", [10, 45])
+# 10 rows, and more than a group shows (GROUP_LIMIT, 50)
+@pytest.mark.parametrize("rows", [10, 156])
 def test_my_followups_budget(staff_client, staff, catalog, django_assert_num_queries, rows):
     now = timezone.now()
     for days in (-3, 0, 3):
