@@ -27,7 +27,6 @@ from leads.resolvers import next_follow_up_warnings
 from leads.selectors import followup_counts, followups_due, with_item_names
 
 from ..access import staff_required
-from ..context_processors import nav_followup_counts
 from ..followup_forms import OUTCOMES, ContactForm, MessageSentForm, RescheduleForm, SnoozeForm
 
 # Rows shown per group; the rest is one click away in the filtered lead list.
@@ -163,13 +162,12 @@ def _row_action(
         lead = result.lead if isinstance(result, FollowUp) else result
         warnings = next_follow_up_warnings(form.cleaned_data.get("next_follow_up"))
         if _wants_json(request):
-            request.followup_counts = followup_counts(owner=request.user)  # type: ignore[attr-defined]
             return JsonResponse(
                 {
                     "message": done,
                     "lead": _lead_state(lead),
                     "warnings": warnings,
-                    "counts": nav_followup_counts(request),
+                    "counts": followup_counts(owner=request.user),
                 }
             )
         messages.success(request, done)
