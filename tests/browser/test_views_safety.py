@@ -20,6 +20,12 @@ OWNER_ME = re.compile(r"owner=(~|%7E)me")
 VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 
 
+def unfold_filters(page) -> None:
+    """On a phone the list's filter panel starts folded: open it as a person would."""
+    if page.locator("[data-filter-fold]").get_attribute("open") is None:
+        page.click(".filter-fold-summary")
+
+
 def suffix(viewport) -> str:
     return "" if viewport is DESKTOP else "-phone"
 
@@ -46,11 +52,13 @@ def test_search_finds_a_full_name_and_an_item_name(open_page, staff, viewport):
     assert listed_items(page) == ["Wedding gift set"]
     screenshot(page, f"views-search-full-name{suffix(viewport)}")
 
+    unfold_filters(page)
     page.fill("#id_q", "Air Zoom")
     page.click(".filter-card button[type=submit]")
     page.wait_for_url("**q=Air**")
     assert listed_items(page) == ["Nike Air Zoom Pegasus"]
 
+    unfold_filters(page)
     page.fill("#id_q", "098765-43210")
     page.click(".filter-card button[type=submit]")
     page.wait_for_url("**q=098765**")
@@ -66,6 +74,7 @@ def test_a_saved_view_opens_the_same_filters(open_page, staff, viewport):
     log_in(page, "associate")
     page.goto("/leads/")
 
+    unfold_filters(page)
     page.select_option("#id_status", "OPEN")
     page.select_option("#id_owner", "~me")
     page.click(".filter-card button[type=submit]")
