@@ -4,14 +4,15 @@ of 10 or of 1000 rows costs the same number of queries."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from .models import (
     LeadStatus,
     LeadType,
     OrgSource,
+    OwnerChange,
     Reason,
     Status,
     SubStatus,
@@ -361,3 +363,175 @@ def customer_list(*, q: str = "") -> QuerySet[Customer]:
             active_lead_count=Count("leads", filter=Q(leads__status__in=list(ACTIVE_STATUSES))),
         ),
     )
+
+
+# --- the pipeline board ----------------------------------------------------------------------
+
+BOARD_STATUSES = (Status.OPEN, Status.ON_HOLD, Status.WON, Status.LOST)
+
+
+@dataclass
+class BoardColumn:
+    """One status of the board: its total under the filters and one page of its cards, in
+    groups of the same sub-status (the cards come ordered by sub-status first)."""
+
+    status: str
+    total: int
+    offset: int
+    leads: list[Lead]
+
+    @property
+    def label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.leads)
+        return end if end < self.total else None
+
+    @property
+    def groups(self) -> list[tuple[SubStatus | None, list[Lead]]]:
+        groups: list[tuple[SubStatus | None, list[Lead]]] = []
+        for lead in self.leads:
+            if groups and groups[-1][0] == lead.sub_status:
+                groups[-1][1].append(lead)
+            else:
+                groups.append((lead.sub_status, [lead]))
+        return groups
+
+
+def board_column_leads(leads: QuerySet[Lead], *, status: str) -> QuerySet[Lead]:
+    """The leads of one column, by sub-status (those without one first), then in the order
+    the filters asked for."""
+    return leads.filter(status=status).order_by(
+        F("sub_status__name").asc(nulls_first=True), "sub_status_id", *leads.query.order_by
+    )
+
+
+def board_columns(
+    leads: QuerySet[Lead],
+    *,
+    per_column: int,
+    statuses: Iterable[str] = BOARD_STATUSES,
+    offsets: dict[str, int] | None = None,
+) -> list[BoardColumn]:
+    """The board's columns for ``leads`` (already filtered and ordered): one query for every
+    total, one per column for its page, one for the cards' catalog names, whatever the
+    number of leads."""
+    statuses = [status for status in statuses if status in BOARD_STATUSES]
+    totals = dict(
+        leads.filter(status__in=statuses)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .values_list("status", "n")
+    )
+    columns = []
+    for status in statuses:
+        total = totals.get(status, 0)
+        offset = max(0, (offsets or {}).get(status, 0))
+        rows = (
+            paging.page_rows(
+                board_column_leads(leads, status=status), offset=offset, limit=per_column
+            )
+            if offset < total
+            else []
+        )
+        columns.append(BoardColumn(status=status, total=total, offset=offset, leads=rows))
+    with_item_names(lead for column in columns for lead in column.leads)
+    return columns
+
+
+def board_column_page(
+    leads: QuerySet[Lead], *, status: str, offset: int, per_column: int
+) -> BoardColumn:
+    """One more page of one column ("more" on the board): its total, page and names."""
+    total = paging.count_rows(leads.filter(status=status))
+    rows = paging.page_rows(
+        board_column_leads(leads, status=status), offset=max(0, offset), limit=per_column
+    )
+    with_item_names(rows)
+    return BoardColumn(status=status, total=total, offset=max(0, offset), leads=rows)
+
+
+# --- the activity timeline -------------------------------------------------------------------
+
+TIMELINE_LIMIT = 50
+
+
+@dataclass
+class TimelineEntry:
+    """One thing that happened to a lead. ``kind`` names the template that shows it
+    (templates/leads/timeline/<kind>.html); ``row`` is the history row itself."""
+
+    kind: str
+    on: datetime.datetime
+    lead: Lead
+    by: Any
+    row: Any
+
+
+def _status_entries(scope: Q, limit: int) -> list[TimelineEntry]:
+    rows = (
+        LeadStatus.objects.filter(scope)
+        .select_related("lead", "sub_status", "reason", "created_by")
+        .order_by("-created_on", "-id")[:limit]
+    )
+    return [TimelineEntry("status", row.created_on, row.lead, row.created_by, row) for row in rows]
+
+
+def _followup_entries(scope: Q, limit: int) -> list[TimelineEntry]:
+    rows = (
+        FollowUp.objects.filter(scope)
+        .select_related("lead", "followed_up_by")
+        .order_by("-followed_up_on", "-id")[:limit]
+    )
+    return [
+        TimelineEntry("followup", row.followed_up_on, row.lead, row.followed_up_by, row)
+        for row in rows
+    ]
+
+
+def _owner_entries(scope: Q, limit: int) -> list[TimelineEntry]:
+    rows = (
+        OwnerChange.objects.filter(scope)
+        .select_related("lead", "from_owner", "to_owner", "changed_by")
+        .order_by("-changed_on", "-id")[:limit]
+    )
+    return [TimelineEntry("owner", row.changed_on, row.lead, row.changed_by, row) for row in rows]
+
+
+# Each kind of entry: a function giving the newest ``limit`` entries of the leads matching a
+# condition on the lead (``lead__...``), newest first, in one query. A new kind (store
+# changes, say) is one more function here and one more template in templates/leads/timeline/.
+TIMELINE_KINDS: tuple[Callable[[Q, int], list[TimelineEntry]], ...] = (
+    _status_entries,
+    _followup_entries,
+    _owner_entries,
+)
+
+
+def _timeline(scope: Q, limit: int) -> list[TimelineEntry]:
+    entries = [entry for kind in TIMELINE_KINDS for entry in kind(scope, limit)]
+    entries.sort(key=lambda entry: (entry.on, entry.row.pk), reverse=True)
+    return entries[:limit]
+
+
+def lead_timeline(*, lead: Lead, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+    """What happened to the lead, newest first: status changes, follow-ups and notes, owner
+    changes; at most ``limit`` entries, in one query per kind whatever their number."""
+    entries = _timeline(Q(lead=lead), limit)
+    for entry in entries:
+        entry.lead = lead
+    return entries
+
+
+def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+    """The same over every lead of the customer, each entry naming its lead (with the catalog
+    name of its item: one query more)."""
+    entries = _timeline(Q(lead__customer=customer), limit)
+    leads = {entry.lead.pk: entry.lead for entry in entries}
+    with_item_names(leads.values())
+    for entry in entries:
+        entry.lead = leads[entry.lead.pk]
+    return entries

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from . import views
-from .views import customers, followups, imports, my_settings
+from .views import board, customers, followups, imports, my_settings
 from .views.lead_list import saved_view_create, saved_view_remove
 from .views.org_settings import update_close_reason, update_reason, update_substatus
 
@@ -36,6 +36,8 @@ lead_patterns = [
     path("bulk/", views.lead_bulk, name="lead-bulk"),
     path("views/", saved_view_create, name="lead-view-save"),
     path("views/<int:view_id>/delete/", saved_view_remove, name="lead-view-delete"),
+    path("board/", board.lead_board, name="lead-board"),
+    path("board/more/", board.lead_board_more, name="lead-board-more"),
     path("suggest.json", views.lead_for_suggestions, name="lead-for-suggestions"),
     path("export.csv", imports.export_page_csv, name="lead-export-csv"),
     path("import/", include(import_patterns)),
@@ -43,6 +45,7 @@ lead_patterns = [
     path("<int:lead_id>/status/", views.lead_change_status, name="lead-change-status"),
     path("<int:lead_id>/followups/", views.lead_add_followup, name="lead-add-followup"),
     path("<int:lead_id>/owner/", views.lead_assign, name="lead-assign"),
+    path("<int:lead_id>/move/", board.lead_board_move, name="lead-board-move"),
     path("<int:lead_id>/details/", views.lead_update_details, name="lead-update-details"),
 ]
 

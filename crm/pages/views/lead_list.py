@@ -63,16 +63,15 @@ def deleted_hidden(request: HttpRequest) -> bool:
     return not request.GET.get("status", "").strip()
 
 
-@staff_required
-def lead_list(request: HttpRequest) -> HttpResponse:
-    owners = list(assignable_owners())
-    sources = list(org_source_list())
-    sub_statuses = list(substatus_list(active_only=True))
-    reasons = list(reason_list(active_only=True))
+def search_leads(
+    request: HttpRequest, *, owners: list[Any], sub_statuses: list[Any]
+) -> tuple[LeadSearchForm, QuerySet[Lead]]:
+    """The filter bar of the list and the board, and the leads its query string selects (none
+    when a filter is refused: the form then shows the coded errors)."""
     search = LeadSearchForm(
         request.GET,
         owners=owners,
-        sources=sources,
+        sources=list(org_source_list()),
         sub_status_names=sorted({sub.name for sub in sub_statuses}),
     )
     try:
@@ -80,6 +79,24 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         search.add_filter_errors(exc)
         leads = Lead.objects.none()
+    return search, leads
+
+
+def is_filtered(params: Any) -> bool:
+    """Whether the query string filters (paging and sorting do not)."""
+    return any(
+        value
+        for key, value in params.items()
+        if key not in {"page", "per_page", "sortBy", "sortOrder"}
+    )
+
+
+@staff_required
+def lead_list(request: HttpRequest) -> HttpResponse:
+    owners = list(assignable_owners())
+    sub_statuses = list(substatus_list(active_only=True))
+    reasons = list(reason_list(active_only=True))
+    search, leads = search_leads(request, owners=owners, sub_statuses=sub_statuses)
     paginator = ListPaginator(leads, page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     bulk_result = request.session.pop(BULK_RESULT_KEY, None)
@@ -108,11 +125,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "bulk_result": bulk_result,
         "sub_status_map": sub_status_map(sub_statuses),
         "import_job_id": parse_id(request.GET.get("importJob")),
-        "filtered": any(
-            value
-            for key, value in request.GET.items()
-            if key not in {"page", "per_page", "sortBy", "sortOrder"}
-        ),
+        "filtered": is_filtered(request.GET),
     }
     status = 400 if search.errors else 200
     response = render(request, "leads/lead_list.html", context, status=status)
