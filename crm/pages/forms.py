@@ -714,3 +714,36 @@ class ExtendedFieldForm(ServiceFormMixin, forms.Form):
             data_type=data.get("data_type") or ExtendedFieldDefinition.DataType.STRING,
             choices=parse_choices(data.get("choices", "")),
         )
+
+
+class CustomerFollowUpForm(FollowUpForm):
+    """The customer page's composer: a follow-up or note on one of the customer's leads."""
+
+    lead = choice_text_field("Lead")
+
+    field_order = ["lead"]
+
+    def __init__(self, *args: Any, leads: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.leads = list(leads)
+        self.fields["lead"].widget.choices = [
+            (
+                str(lead.pk),
+                f"#{lead.pk} · {getattr(lead, 'item_name', '') or lead.lead_for}"
+                f" ({lead.get_status_display()})",
+            )
+            for lead in self.leads
+        ]
+        if self.leads and not self.is_bound:
+            active = [lead for lead in self.leads if not lead.is_closed]
+            self.initial.setdefault("lead", str((active or self.leads)[0].pk))
+
+    def clean_lead(self) -> int:
+        # Only a lead of this customer: any other id is not found here.
+        pk = parse_id(self.cleaned_data.get("lead"))
+        if pk is None or pk not in {lead.pk for lead in self.leads}:
+            raise coded_error(ErrorCode.LEAD_NOT_FOUND)
+        return pk
+
+    def save(self, *, user: Any) -> Any:  # type: ignore[override]
+        return super().save(lead_id=self.cleaned_data["lead"], user=user)

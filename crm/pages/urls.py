@@ -44,6 +44,7 @@ lead_patterns = [
     path("<int:lead_id>/", views.lead_detail, name="lead-detail"),
     path("<int:lead_id>/status/", views.lead_change_status, name="lead-change-status"),
     path("<int:lead_id>/followups/", views.lead_add_followup, name="lead-add-followup"),
+    path("<int:lead_id>/notes/", views.lead_add_note, name="lead-add-note"),
     path("<int:lead_id>/owner/", views.lead_assign, name="lead-assign"),
     path("<int:lead_id>/move/", board.lead_board_move, name="lead-board-move"),
     path("<int:lead_id>/details/", views.lead_update_details, name="lead-update-details"),
@@ -63,6 +64,11 @@ customer_patterns = [
     path("lookup.json", customers.customer_lookup, name="customer-lookup"),
     path("<int:customer_id>/", customers.customer_detail, name="customer-detail"),
     path("<int:customer_id>/edit/", customers.customer_edit, name="customer-edit"),
+    path(
+        "<int:customer_id>/followups/",
+        customers.customer_add_followup,
+        name="customer-add-followup",
+    ),
 ]
 
 urlpatterns = [

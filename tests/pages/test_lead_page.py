@@ -39,7 +39,7 @@ def test_lead_page_shows_customer_timeline_follow_ups_and_owner_history(staff_cl
     assert "Called, will visit Saturday." in text
     assert "Preferred store Bandra" in text
     assert "Unassigned → to associate" in text
-    assert response.context["status_logs"][0].status == Status.OPEN
+    assert [entry.kind for entry in response.context["timeline"]] == ["owner", "followup", "status"]
 
 
 def test_missing_lead_is_a_404_page(staff_client):

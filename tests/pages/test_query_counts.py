@@ -138,8 +138,9 @@ def test_customer_list_budget(staff_client, staff, catalog, django_assert_num_qu
     assert len(response.context["customers"]) == min(rows, 25)
 
 
-# frame + customer, count, page, catalog names
-CUSTOMER_PAGE = FRAME_QUERIES + 4
+# frame + customer, count, page, catalog names; the composer's leads and their names; the
+# timeline: status changes, follow-ups, owner changes, the names of their leads' items
+CUSTOMER_PAGE = FRAME_QUERIES + 4 + 2 + 4
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
@@ -153,9 +154,9 @@ def test_customer_page_budget(staff_client, staff, catalog, django_assert_num_qu
     assert len(response.context["leads"]) == min(rows, 20)
 
 
-# frame + lead, follow-ups, status log, catalog name, sub-statuses, reasons, owners,
-# extended-field definitions, owner history
-LEAD_PAGE = FRAME_QUERIES + 9
+# frame + lead, catalog name, sub-statuses, reasons, owners, extended-field definitions; the
+# timeline: status changes, follow-ups, owner changes
+LEAD_PAGE = FRAME_QUERIES + 6 + 3
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
@@ -177,6 +178,7 @@ def test_lead_page_budget(staff_client, staff, catalog, django_assert_num_querie
     with django_assert_num_queries(LEAD_PAGE):
         response = staff_client.get(reverse("lead-detail", args=[lead.pk]))
 
-    assert len(response.context["followups"]) == rows
-    assert len(response.context["status_logs"]) == rows + 1
-    assert len(response.context["owner_history"]) == rows
+    kinds = [entry.kind for entry in response.context["timeline"]]
+    # 3 rows + 1 entries, the newest 50 of them
+    assert len(kinds) == min(3 * rows + 1, 50)
+    assert set(kinds) == {"status", "followup", "owner"}

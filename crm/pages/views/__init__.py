@@ -7,6 +7,7 @@ from .followups import my_followups
 from .lead_create import lead_create, lead_for_suggestions
 from .lead_detail import (
     lead_add_followup,
+    lead_add_note,
     lead_assign,
     lead_change_status,
     lead_detail,
@@ -28,6 +29,7 @@ __all__ = [
     "add_substatus",
     "dashboard",
     "lead_add_followup",
+    "lead_add_note",
     "lead_assign",
     "lead_bulk",
     "lead_change_status",

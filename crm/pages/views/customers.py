@@ -1,24 +1,40 @@
-"""Customer pages: the searchable list, a customer with their leads, and registration."""
+"""Customer pages: the searchable list, a customer with their leads and the activity of all of
+them, and registration."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from crm.pages.access import staff_required
 from customers.models import Customer
 from customers.selectors import customer_get
 from leads.errors import ErrorCode, message_for
-from leads.selectors import customer_list, lead_base_queryset, with_item_names
+from leads.models import Lead
+from leads.resolvers import next_follow_up_warnings
+from leads.selectors import (
+    customer_list,
+    customer_timeline,
+    lead_base_queryset,
+    with_item_names,
+)
 
 from ..customer_forms import CustomerEditForm, CustomerRegisterForm
+from ..forms import CustomerFollowUpForm
+from .timeline import COMPOSER_ID, composer_initial, timeline_context
 
 PAGE_SIZE = 25
 LEADS_PAGE_SIZE = 20
+# The leads the timeline's composer offers (the lead page takes a note on any lead).
+COMPOSER_LEADS = 100
 
 
 def _customer_or_404(customer_id: int) -> Customer:
@@ -40,11 +56,27 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/customer_list.html", context)
 
 
-@staff_required
-def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = _customer_or_404(customer_id)
-    leads = lead_base_queryset().filter(customer=customer).order_by("-created_on", "-id")
-    paginator = Paginator(leads, LEADS_PAGE_SIZE)
+def _customer_leads(customer: Any) -> QuerySet[Lead]:
+    return lead_base_queryset().filter(customer=customer).order_by("-created_on", "-id")
+
+
+def _composer(customer: Any, data: Any = None) -> CustomerFollowUpForm:
+    """The timeline's composer, offering the customer's newest leads (active ones first)."""
+    leads = with_item_names(_customer_leads(customer)[:COMPOSER_LEADS])
+    leads.sort(key=lambda lead: lead.is_closed)
+    if data is not None:
+        return CustomerFollowUpForm(data, leads=leads, auto_id=COMPOSER_ID)
+    return CustomerFollowUpForm(initial=composer_initial(), leads=leads, auto_id=COMPOSER_ID)
+
+
+def render_customer_page(
+    request: HttpRequest,
+    customer: Any,
+    *,
+    composer: CustomerFollowUpForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    paginator = Paginator(_customer_leads(customer), LEADS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "customer": customer,
@@ -54,8 +86,40 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "add_lead_url": reverse("lead-create") + f"?customer={customer.pk}",
         "edit_url": reverse("customer-edit", args=[customer.pk]),
         "all_leads_url": reverse("lead-list") + f"?userId={customer.pk}",
+        **timeline_context(
+            request,
+            lambda limit: customer_timeline(customer=customer, limit=limit),
+            composer_form=composer or _composer(customer),
+            composer_action=reverse("customer-add-followup", args=[customer.pk]),
+            show_lead=True,
+        ),
     }
-    return render(request, "customers/customer_detail.html", context)
+    return render(request, "customers/customer_detail.html", context, status=status)
+
+
+@staff_required
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return render_customer_page(request, _customer_or_404(customer_id))
+
+
+@require_POST
+@staff_required
+def customer_add_followup(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The composer of the customer's timeline: a follow-up or note on one of their leads,
+    through the lead page's form and service."""
+    customer = _customer_or_404(customer_id)
+    form = _composer(customer, request.POST)
+    if form.is_valid():
+        try:
+            followup = form.save(user=request.user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Follow-up added to lead #{followup.lead_id}.")
+            for warning in next_follow_up_warnings(followup.next_follow_up):
+                messages.warning(request, f"{warning['code']} · {warning['message']}")
+            return redirect("customer-detail", customer_id=customer.pk)
+    return render_customer_page(request, customer, composer=form, status=400)
 
 
 @staff_required

@@ -1,5 +1,6 @@
-"""The lead page: customer card, status timeline, follow-ups, owner history and extended
-fields, with the forms that change status, add a follow-up, reassign and edit details."""
+"""The lead page: customer card, the activity timeline (status changes, follow-ups and notes,
+owner changes) with its composer, and extended fields, with the forms that change status, add
+a follow-up, reassign and edit details."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,20 +29,21 @@ from leads.selectors import (
     assignable_owners,
     extended_field_list,
     lead_get,
-    lead_owner_history,
+    lead_timeline,
     reason_list,
     substatus_list,
     with_item_names,
 )
 
 from ..access import staff_required
+from .timeline import COMPOSER_ID, composer_initial, timeline_context
 
 FORM_NAMES = ("status_form", "followup_form", "owner_form", "details_form")
 
 
 def _load(lead_id: int) -> Lead:
     try:
-        return lead_get(lead_id=lead_id)
+        return lead_get(lead_id=lead_id, detail=False)
     except ValidationError as exc:
         # The 404 page shows the same coded text as the API: "92001 · Lead not found".
         (item,) = error_items(exc)
@@ -59,10 +62,7 @@ def render_lead_page(
     active_definitions = [d for d in definitions if d.is_active]
     forms = {
         "status_form": StatusChangeForm(sub_statuses=sub_statuses, reasons=reasons),
-        # Most follow-ups are recorded right after the call: now is the likely answer.
-        "followup_form": FollowUpForm(
-            initial={"followed_up_on": timezone.localtime().replace(second=0, microsecond=0)}
-        ),
+        "followup_form": FollowUpForm(initial=composer_initial()),
         "owner_form": AssignOwnerForm(
             owners=owners, initial={"owner": lead.owner.get_username() if lead.owner else ""}
         ),
@@ -79,13 +79,19 @@ def render_lead_page(
         }
         for name, value in sorted(lead.extended_fields.items())
     ]
-    status_logs = list(lead.status_logs.all())
+    composer = bound.get("timeline_form") or FollowUpForm(
+        initial=composer_initial(), auto_id=COMPOSER_ID
+    )
     context = {
         "lead": lead,
         "customer": lead.customer,
-        "status_logs": list(reversed(status_logs)),
-        "followups": list(reversed(list(lead.followups.all()))),
-        "owner_history": list(reversed(list(lead_owner_history(lead=lead)))),
+        **timeline_context(
+            request,
+            lambda limit: lead_timeline(lead=lead, limit=limit),
+            composer_form=composer,
+            composer_action=reverse("lead-add-note", args=[lead.pk]),
+            show_lead=False,
+        ),
         "extended": extended,
         "sub_status_map": sub_status_map(sub_statuses),
         "now": timezone.now(),
@@ -145,6 +151,14 @@ lead_add_followup = _lead_action(
     "followup_form",
     lambda request, lead_id: FollowUpForm(request.POST),
     lambda followup: "Follow-up added.",
+    lambda followup: next_follow_up_warnings(followup.next_follow_up),
+)
+
+# The timeline's composer: the same form and service, its errors shown in the composer.
+lead_add_note = _lead_action(
+    "timeline_form",
+    lambda request, lead_id: FollowUpForm(request.POST, auto_id=COMPOSER_ID),
+    lambda followup: "Note added." if not followup.next_follow_up else "Follow-up added.",
     lambda followup: next_follow_up_warnings(followup.next_follow_up),
 )
 
