@@ -27,6 +27,7 @@ def page_urls(lead) -> list[tuple[str, str, int]]:
         ("dashboard", "/", 200),
         ("lead-list", "/leads/", 200),
         ("lead-list-more-filters", "/leads/?status=OPEN,ON_HOLD&substatus=New", 200),
+        ("lead-board", "/leads/board/", 200),
         ("lead-detail", f"/leads/{lead.pk}/", 200),
         ("lead-create", "/leads/new/", 200),
         ("my-followups", "/followups/", 200),

@@ -81,7 +81,7 @@ def test_add_a_follow_up(page, staff):
     page.click("[data-panel=followup_form] button[type=submit]")
 
     page.wait_for_selector(".flash-success")
-    assert "Showed the catalogue." in page.locator(".followup-list").inner_text()
+    assert "Showed the catalogue." in page.locator("[data-timeline-entries]").inner_text()
     followup = FollowUp.objects.get(lead=lead)
     assert followup.followed_up_by_id == staff.pk
     lead.refresh_from_db()
