@@ -23,7 +23,7 @@ from leads.selectors import (
     assignable_owners,
     board_column_page,
     board_columns,
-    lead_base_queryset,
+    lead_list_page_queryset,
     reason_list,
     substatus_list,
     with_item_names,
@@ -84,7 +84,7 @@ def lead_board_more(request: HttpRequest) -> HttpResponse:
         error = coded_error(ErrorCode.INVALID_LEAD_STATUS, column_status)
         return _errors_response(ValidationError({"status": [error]}))
     try:
-        leads = filtered_leads(request.GET, lead_base_queryset())
+        leads = filtered_leads(request.GET, lead_list_page_queryset())
     except ValidationError as exc:
         return _errors_response(exc)
     column = board_column_page(leads, status=column_status, offset=offset, per_column=PER_COLUMN)
