@@ -218,12 +218,7 @@ class StatusChangeForm(ServiceFormMixin, forms.Form):
         "Sub-status", help_text="Only the sub-statuses of the chosen status apply."
     )
     reason = choice_text_field("Reason")
-    # The follow-up form beside it on the lead page has notes too: ids must differ.
-    notes = forms.CharField(
-        label="Notes",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "id": "id_status_notes"}),
-    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     error_fields = {"lead": None}
 
@@ -231,6 +226,9 @@ class StatusChangeForm(ServiceFormMixin, forms.Form):
         self, *args: Any, sub_statuses: Iterable[SubStatus], reasons: Iterable[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        if self.auto_id == "id_%s":
+            # The follow-up form beside it on the lead page has notes too: ids must differ.
+            self.fields["notes"].widget.attrs["id"] = "id_status_notes"
         self.sub_statuses = list(sub_statuses)
         self.fields["status"].widget.choices = [("", "Choose a status…"), *Status.choices]
         self.fields["sub_status"].widget.choices = sub_status_choices(self.sub_statuses)

@@ -184,5 +184,5 @@ def test_add_follow_up_is_the_first_tab_of_a_lead(open_page, staff, leads, viewp
     assert first.get_attribute("aria-selected") == "true"
     assert page.locator("[data-panel=followup_form]").is_visible()
     assert page.locator("[data-panel=status_form]").is_hidden()
-    assert page.locator(".detail-side a[data-whatsapp]").is_visible()
+    assert page.locator(".lead-customer a[data-whatsapp]").is_visible()
     screenshot(page, f"lead-detail-follow-up-first{suffix(viewport)}")

@@ -230,7 +230,7 @@ def test_8_times_are_shown_in_the_users_zone_with_its_name(open_page, staff, vie
 
     page.goto(f"/leads/{lead.pk}/")
 
-    entry = page.locator(".followup-list li").first.inner_text()
+    entry = page.locator("[data-timeline-entries] li[data-kind=followup]").first.inner_text()
     assert "10:00" in entry and "04:30" not in entry
     if viewport is PHONE:
         page.click("[data-nav-toggle]")

@@ -179,8 +179,12 @@ def test_moving_a_card_changes_the_status_with_sub_status_reason_and_notes(staff
 def test_a_sub_status_of_another_status_is_92020_and_nothing_changes(staff_client):
     lead = LeadFactory(status=Status.OPEN)
     held = SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
+    # With a reason: LOST needs one (90031), and this test is about the sub-status alone.
+    reason = ReasonFactory()
 
-    response = move(staff_client, lead, status="LOST", sub_status=str(held.pk))
+    response = move(
+        staff_client, lead, status="LOST", sub_status=str(held.pk), reason=str(reason.pk)
+    )
 
     assert response.status_code == 400
     assert [error["code"] for error in response.json()["errors"]] == [92020]
