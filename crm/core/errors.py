@@ -112,6 +112,13 @@ class ErrorCode(IntEnum):
     ORG_UNIT_NOT_FOUND = 90039
     ROLE_INVALID = 90040
     ROLE_UNITS_INVALID = 90041
+    STAFF_EXISTS = 90042
+    STAFF_USER_NOT_FOUND = 90043
+    PASSWORD_INVALID = 90044
+    USERNAME_INVALID = 90045
+    ORG_UNIT_UNKNOWN = 90046
+    ORG_UNIT_TYPE_LOCKED = 90047
+    CSV_COLUMN_MISSING = 90048
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -197,6 +204,13 @@ register(
     (C.ORG_UNIT_NOT_FOUND, "No org unit {0}", 404),
     (C.ROLE_INVALID, "Invalid role {0}", 400),
     (C.ROLE_UNITS_INVALID, "A {0} covers units of type {1}; {2} is not one", 400),
+    (C.STAFF_EXISTS, "Staff user {0} already exists", 409),
+    (C.STAFF_USER_NOT_FOUND, "No staff user {0}", 404),
+    (C.PASSWORD_INVALID, "Password not accepted: {0}", 400),
+    (C.USERNAME_INVALID, "Invalid username {0}: {1}", 400),
+    (C.ORG_UNIT_UNKNOWN, "No org unit {0}", 400),
+    (C.ORG_UNIT_TYPE_LOCKED, "Org unit {0} has units under it; its type cannot change", 409),
+    (C.CSV_COLUMN_MISSING, "Column {0} is missing", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C

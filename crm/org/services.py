@@ -1,0 +1,335 @@
+"""Writes of the org's structure: zones, stores and tills, and the staff who work in them.
+
+Each public function is keyword-only and one transaction; values arrive as the client sent
+them (``MISSING`` when a key was not sent) and every refusal is a coded ``ValidationError``
+keyed by the field, so the API, the org-settings import and the tests report the same codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from crm.core.errors import ErrorCode, ErrorCollector, coded_error
+from crm.core.models import User
+from crm.core.parsing import MISSING
+
+from .models import ROLE_UNIT_TYPE, OrgUnit, Role, StaffRole, UnitType
+from .scope import forget_scope
+
+
+def _text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _unit_type(value: Any, errors: ErrorCollector) -> str | None:
+    if value in (None, ""):
+        errors.add("type", ErrorCode.INVALID_FIELD, "type", "it is required")
+        return None
+    text = _text(value)
+    upper = text.upper() if isinstance(text, str) else text
+    if upper not in UnitType.values:
+        errors.add("type", ErrorCode.ORG_UNIT_TYPE_INVALID, value)
+        return None
+    return upper
+
+
+def _parent(code: Any, errors: ErrorCollector) -> OrgUnit | None:
+    """The unit ``parentCode`` names (None for none); an unknown code is 90046."""
+    code = _text(code)
+    if code in (None, ""):
+        return None
+    parent = OrgUnit.objects.filter(code=code).first()
+    if parent is None:
+        errors.add("parent_code", ErrorCode.ORG_UNIT_UNKNOWN, code)
+    return parent
+
+
+def _checked_save(
+    instance: Any,
+    errors: ErrorCollector,
+    *,
+    key: str,
+    exists: ErrorCode,
+    check: Any = None,
+    key_checked: bool = False,
+) -> Any:
+    """Validates ``instance`` (``check``, else ``full_clean()``), adds every problem to what
+    ``errors`` holds, and saves it. A duplicate ``key`` is ``exists`` with the value, also when
+    a parallel request took it between the check and the save. ``key_checked``: the caller
+    judged ``key`` already (with its own codes), so Django's other words on it are left out."""
+    value = getattr(instance, key)
+    try:
+        (check or instance.full_clean)()
+    except ValidationError as exc:
+        for field, items in exc.error_dict.items():
+            for item in items:
+                if field == key and item.code == "unique":
+                    errors.add(key, exists, value)
+                elif field != key or not key_checked:
+                    errors.extend(ValidationError({field: [item]}))
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError({key: [coded_error(exists, value)]}) from exc
+    return instance
+
+
+def _save_unit(unit: OrgUnit, errors: ErrorCollector, *, typed: bool = True) -> OrgUnit:
+    """Without a valid type (``typed`` false) the parent's rules cannot be judged: the other
+    fields still are."""
+
+    def check() -> None:
+        if typed:
+            unit.full_clean()
+        else:
+            unit.clean_fields(exclude=["type", "parent"])
+            unit.validate_unique()
+
+    return _checked_save(unit, errors, key="code", exists=ErrorCode.ORG_UNIT_EXISTS, check=check)
+
+
+@transaction.atomic
+def org_unit_create(
+    *,
+    type: Any,
+    code: Any,
+    name: Any,
+    parent_code: Any = None,
+    is_active: Any = True,
+) -> OrgUnit:
+    """A new zone, store or till: 90035 bad type, 90046 unknown parent, 90036 a parent of the
+    wrong type (or a till without a store), 90037 a code that exists."""
+    errors = ErrorCollector()
+    unit_type = _unit_type(type, errors)
+    parent = _parent(parent_code, errors)
+    unit = OrgUnit(
+        type=unit_type or "",
+        code=_text(code) or "",
+        name=_text(name) or "",
+        parent=parent,
+        is_active=bool(is_active) if is_active is not None else True,
+    )
+    return _save_unit(unit, errors, typed=unit_type is not None)
+
+
+@transaction.atomic
+def org_unit_update(
+    *,
+    unit_code: str,
+    type: Any = MISSING,
+    code: Any = MISSING,
+    name: Any = MISSING,
+    parent_code: Any = MISSING,
+    is_active: Any = MISSING,
+) -> OrgUnit:
+    """Changes only what is sent. 90039 for no such unit; a unit with units under it keeps its
+    type (90047), since they would no longer fit under it."""
+    unit = OrgUnit.objects.select_for_update().filter(code=unit_code).first()
+    if unit is None:
+        raise ValidationError({"code": [coded_error(ErrorCode.ORG_UNIT_NOT_FOUND, unit_code)]})
+    errors = ErrorCollector()
+    if type is not MISSING:
+        unit_type = _unit_type(type, errors)
+        if unit_type is not None and unit_type != unit.type:
+            if unit.children.exists():
+                errors.add("type", ErrorCode.ORG_UNIT_TYPE_LOCKED, unit.code)
+            unit.type = unit_type
+    if code is not MISSING:
+        unit.code = _text(code) or ""
+    if name is not MISSING:
+        unit.name = _text(name) or ""
+    if parent_code is not MISSING:
+        unit.parent = _parent(parent_code, errors)
+    if is_active is not MISSING:
+        unit.is_active = bool(is_active)
+    return _save_unit(unit, errors, typed=not errors.has(ErrorCode.ORG_UNIT_TYPE_INVALID))
+
+
+# --- staff --------------------------------------------------------------------------------
+
+
+def _role(value: Any, errors: ErrorCollector) -> str | None:
+    text = _text(value)
+    upper = text.upper() if isinstance(text, str) else text
+    if upper not in Role.values:
+        errors.add("role", ErrorCode.ROLE_INVALID, value)
+        return None
+    return upper
+
+
+def _units(role: str | None, codes: Any, errors: ErrorCollector) -> list[OrgUnit]:
+    """The units of ``codes``, each of the type ``role`` covers (90041); unknown codes 90046.
+    One query for all of them."""
+    if codes in (None, ""):
+        codes = []
+    if isinstance(codes, str):
+        codes = [part for part in (c.strip() for c in codes.replace(";", ",").split(",")) if part]
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        errors.add("units", ErrorCode.INVALID_FIELD, "units", "expected a list of unit codes")
+        return []
+    wanted = list(dict.fromkeys(c.strip() for c in codes))
+    found = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=wanted)}
+    for code in wanted:
+        if code not in found:
+            errors.add("units", ErrorCode.ORG_UNIT_UNKNOWN, code)
+    units = [found[code] for code in wanted if code in found]
+    if role is None:
+        return units
+    unit_type = ROLE_UNIT_TYPE.get(role)
+    for unit in units:
+        if unit.type != unit_type:
+            errors.add(
+                "units",
+                ErrorCode.ROLE_UNITS_INVALID,
+                role,
+                unit_type or "none (the whole org)",
+                unit.code,
+            )
+    return units
+
+
+def _check_password(password: Any, user: User, errors: ErrorCollector) -> str | None:
+    if not isinstance(password, str) or not password:
+        errors.add("password", ErrorCode.PASSWORD_INVALID, "a password is text of some length")
+        return None
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            errors.add("password", ErrorCode.PASSWORD_INVALID, message)
+        return None
+    return password
+
+
+def _check_username(username: Any, errors: ErrorCollector) -> str:
+    text = _text(username)
+    if not isinstance(text, str) or not text:
+        errors.add("username", ErrorCode.USERNAME_INVALID, repr(username), "it is required")
+        return ""
+    # "~" is kept for the lead filters' ~me and ~none, so no username may hold it.
+    try:
+        UnicodeUsernameValidator()(text)
+    except ValidationError:
+        errors.add(
+            "username", ErrorCode.USERNAME_INVALID, text, "letters, digits and @ . + - _ only"
+        )
+    if len(text) > 150:
+        errors.add("username", ErrorCode.USERNAME_INVALID, text[:20] + "…", "over 150 characters")
+    return text
+
+
+def _apply_role(user: User, role: str | None, units: Iterable[OrgUnit]) -> None:
+    """Gives ``user`` ``role`` over ``units``; no role removes the one they held."""
+    if role is None:
+        StaffRole.objects.filter(user=user).delete()
+    else:
+        staff_role, _ = StaffRole.objects.update_or_create(user=user, defaults={"role": role})
+        staff_role.full_clean()
+        staff_role.units.set(list(units))
+    forget_scope(user)
+
+
+def _save_user(user: User, errors: ErrorCollector) -> None:
+    _checked_save(
+        user,
+        errors,
+        key="username",
+        exists=ErrorCode.STAFF_EXISTS,
+        check=lambda: user.full_clean(exclude=["password"]),
+        key_checked=True,
+    )
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    username: Any,
+    first_name: Any = "",
+    last_name: Any = "",
+    email: Any = "",
+    password: Any = None,
+    role: Any = None,
+    units: Any = None,
+    is_active: Any = True,
+) -> User:
+    """A staff user with a role over some units. The password goes through Django's password
+    validators (90044); without one the account cannot log in until one is set. 90042 for a
+    username that exists (whatever its case), 90040/90041/90046 for the role and units."""
+    errors = ErrorCollector()
+    name = _check_username(username, errors)
+    if name and User.objects.filter(username__iexact=name).exists():
+        errors.add("username", ErrorCode.STAFF_EXISTS, name)
+    user = User(
+        username=name,
+        first_name=_text(first_name) or "",
+        last_name=_text(last_name) or "",
+        email=(_text(email) or "").lower(),
+        is_staff=True,
+        is_active=bool(is_active) if is_active is not None else True,
+    )
+    role_value = _role(role, errors) if role not in (None, "") else None
+    unit_list = _units(role_value, units, errors)
+    if password in (None, ""):
+        user.set_unusable_password()
+    else:
+        checked = _check_password(password, user, errors)
+        if checked:
+            user.set_password(checked)
+    _save_user(user, errors)
+    _apply_role(user, role_value, unit_list)
+    return user
+
+
+@transaction.atomic
+def staff_update(
+    *,
+    username: str,
+    first_name: Any = MISSING,
+    last_name: Any = MISSING,
+    email: Any = MISSING,
+    password: Any = MISSING,
+    role: Any = MISSING,
+    units: Any = MISSING,
+    is_active: Any = MISSING,
+) -> User:
+    """Changes only what is sent; 90043 for no such staff user. ``role`` without ``units``
+    keeps the units (checked against the new role); ``role: null`` removes the role."""
+    user = User.objects.select_for_update().filter(username=username, is_staff=True).first()
+    if user is None:
+        raise ValidationError({"username": [coded_error(ErrorCode.STAFF_USER_NOT_FOUND, username)]})
+    errors = ErrorCollector()
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if value is not MISSING:
+            setattr(user, field, _text(value) or "")
+    if email is not MISSING:
+        user.email = (_text(email) or "").lower()
+    if is_active is not MISSING:
+        user.is_active = bool(is_active)
+    if password is not MISSING:
+        checked = _check_password(password, user, errors)
+        if checked:
+            user.set_password(checked)
+    current = StaffRole.objects.filter(user=user).first()
+    if role is not MISSING or units is not MISSING:
+        if role is MISSING:
+            role_value = current.role if current else None
+        else:
+            role_value = _role(role, errors) if role not in (None, "") else None
+        if units is MISSING:
+            unit_codes = list(current.units.values_list("code", flat=True)) if current else []
+            unit_list = _units(role_value, unit_codes, errors)
+        else:
+            unit_list = _units(role_value, units, errors)
+        _save_user(user, errors)
+        _apply_role(user, role_value, unit_list)
+    else:
+        _save_user(user, errors)
+    return user
