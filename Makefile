@@ -21,7 +21,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --or-skip
 
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

@@ -1,7 +1,11 @@
-"""Demo data for `make run`: staff logins, org configuration, a catalog, customers and leads.
+"""Demo data for `make run`: an org of two zones and four stores, staff in every role, org
+configuration, a catalog, customers and leads spread over the stores.
 
-Idempotent: users, configuration and catalog are created or refreshed; customers and leads are
-only added while the database has none, so a second run changes nothing.
+Demo accounts never land on real data. The demo's users are created only in a fresh database
+(no users, customers or leads) and are kept in the "Demo accounts" group; a later run on that
+database changes no user and no password. A database holding anything else (a user outside
+that group, leads or customers without the demo's users) is refused unless ``--force``;
+``--or-skip`` (what `make run` passes) says so and does nothing instead of failing.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from crm.catalog.models import Brand, Category, Sku
+from crm.org.models import OrgUnit, Role, StaffRole, UnitType
 from customers.models import Customer
 from customers.services import customer_register
 from leads import services
@@ -32,13 +37,41 @@ from leads.models import (
 )
 from leads.services import reference_data_ensure
 
-DEMO_USERS = [
-    # username, password, first name, last name, role
-    ("admin", "admin-demo-pass", "Asha", "Admin", "admin"),
-    ("manager", "manager-demo-pass", "Meera", "Manager", "manager"),
-    ("alice", "alice-demo-pass", "Alice", "Fernandes", "associate"),
-    ("bob", "bob-demo-pass", "Bob", "Khan", "associate"),
+DEMO_GROUP = "Demo accounts"
+
+# The demo org: two zones, two stores in each.
+ZONES = [("WEST", "West"), ("EAST", "East")]
+STORES = [
+    ("S1", "Bandra", "WEST"),
+    ("S2", "Andheri", "WEST"),
+    ("S3", "Indiranagar", "EAST"),
+    ("S4", "Koramangala", "EAST"),
 ]
+
+DEMO_USERS = [
+    # username, first name, last name, role, units, what the login shows
+    ("admin", "Asha", "Admin", "superuser", (), "superuser: everything, the Django admin"),
+    ("manager", "Meera", "Manager", Role.ADMIN, (), "org admin: settings, stores, staff"),
+    ("zoe", "Zoe", "Wadia", Role.ZONE_MANAGER, ("WEST",), "zone manager, West (S1, S2)"),
+    ("ezra", "Ezra", "Menon", Role.ZONE_MANAGER, ("EAST",), "zone manager, East (S3, S4)"),
+    ("sam", "Sam", "Pereira", Role.STORE_MANAGER, ("S1",), "store manager, S1 Bandra"),
+    ("sara", "Sara", "Qureshi", Role.STORE_MANAGER, ("S2",), "store manager, S2 Andheri"),
+    ("sunil", "Sunil", "Rao", Role.STORE_MANAGER, ("S3",), "store manager, S3 Indiranagar"),
+    ("sofia", "Sofia", "Dsouza", Role.STORE_MANAGER, ("S4",), "store manager, S4 Koramangala"),
+    ("alice", "Alice", "Fernandes", Role.ASSOCIATE, ("S1",), "associate, S1 Bandra"),
+    ("bob", "Bob", "Khan", Role.ASSOCIATE, ("S1",), "associate, S1 Bandra"),
+    ("carol", "Carol", "Mathew", Role.ASSOCIATE, ("S2",), "associate, S2 Andheri"),
+    ("dev", "Dev", "Kulkarni", Role.ASSOCIATE, ("S3",), "associate, S3 Indiranagar"),
+    ("emma", "Emma", "Thomas", Role.ASSOCIATE, ("S4",), "associate, S4 Koramangala"),
+]
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo-pass"
+
+
+# Store and zone managers record follow-ups in their associates' names.
+STORE_MANAGER_PERMISSIONS = [("leads", "act_for_staff")]
 
 MANAGER_PERMISSIONS = [
     ("leads", "act_for_staff"),
@@ -172,69 +205,153 @@ NOTES = [
 ]
 
 
+def _permissions(pairs: list[tuple[str, str]]) -> Any:
+    return Permission.objects.filter(
+        content_type__app_label__in=[app for app, _ in pairs],
+        codename__in=[code for _, code in pairs],
+    )
+
+
 def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+def database_state() -> str:
+    """``fresh`` (no users, customers or leads), ``demo`` (the demo's users and no one else)
+    or ``other`` (real data, or data whose origin is unknown)."""
+    User = get_user_model()
+    if not (User.objects.exists() or Lead.objects.exists() or Customer.objects.exists()):
+        return "fresh"
+    demo = Group.objects.filter(name=DEMO_GROUP).first()
+    if (
+        demo is not None
+        and demo.user_set.exists()
+        and not User.objects.exclude(groups=demo).exists()
+    ):
+        return "demo"
+    return "other"
+
+
+REFUSAL = (
+    "This database holds data that is not the demo's (users outside the {group!r} group, or "
+    "leads and customers without the demo's users): the demo loads nothing into it. Pass "
+    "--force to add the demo anyway (it creates only the demo users that do not exist and never "
+    "changes a password)."
+)
+
+
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent) and optionally print the demo logins."
+    help = "Load the demo org, staff and leads into a fresh database; print the demo logins."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--print-logins", action="store_true", help="Only print the logins.")
         parser.add_argument("--leads", type=int, default=300)
         parser.add_argument("--customers", type=int, default=100)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--force", action="store_true", help="Load the demo into a database with other data."
+        )
+        parser.add_argument(
+            "--or-skip",
+            action="store_true",
+            help="On a database with other data, say so and load nothing (exit 0).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        state = database_state()
         if options["print_logins"]:
-            self._print_logins()
+            self._print_logins(state)
             return
+        if state == "other" and not options["force"]:
+            message = REFUSAL.format(group=DEMO_GROUP)
+            if options["or_skip"]:
+                self.stdout.write(self.style.WARNING(message))
+                return
+            raise CommandError(message)
         rng = random.Random(options["seed"])
         with transaction.atomic():
             reference_data_ensure()
-            users = self._users()
+            units = self._org()
+            users = self._users(units) if state != "demo" else self._demo_users()
             self._configuration()
             skus = self._catalog()
         if Lead.objects.exists() or Customer.objects.exists():
-            self.stdout.write("Demo data already present: users and configuration refreshed.")
+            self.stdout.write("Demo data already present: no user or password was changed.")
             return
         customers = self._customers(rng, options["customers"])
-        created = self._leads(rng, options["leads"], users, customers, skus)
+        created = self._leads(rng, options["leads"], users, customers, skus, units)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {len(customers)} customers, {created} leads, {len(skus)} SKUs."
             )
         )
 
-    def _print_logins(self) -> None:
-        self.stdout.write("  Demo logins (username / password):")
-        for username, password, _, _, role in DEMO_USERS:
-            self.stdout.write(f"    {username:<8} / {password:<18} ({role})")
+    def _print_logins(self, state: str) -> None:
+        if state != "demo":
+            self.stdout.write("  No demo logins: this database is not the demo's.")
+            return
+        present = set(
+            get_user_model()
+            .objects.filter(groups__name=DEMO_GROUP)
+            .values_list("username", flat=True)
+        )
+        self.stdout.write("  Demo logins (username / password, as the demo set them):")
+        for username, _, _, _, _, label in DEMO_USERS:
+            if username in present:
+                password = demo_password(username)
+                self.stdout.write(f"    {username:<8} / {password:<18} {label}")
 
-    def _users(self) -> dict[str, Any]:
+    def _org(self) -> dict[str, OrgUnit]:
+        units = {}
+        for code, name in ZONES:
+            units[code], _ = OrgUnit.objects.get_or_create(
+                code=code, defaults={"name": name, "type": UnitType.ZONE}
+            )
+        for code, name, zone in STORES:
+            units[code], _ = OrgUnit.objects.get_or_create(
+                code=code, defaults={"name": name, "type": UnitType.STORE, "parent": units[zone]}
+            )
+        return units
+
+    def _demo_users(self) -> dict[str, Any]:
+        users = get_user_model().objects.filter(groups__name=DEMO_GROUP)
+        return {user.username: user for user in users}
+
+    def _users(self, units: dict[str, OrgUnit]) -> dict[str, Any]:
+        """The demo's users that do not exist yet; an existing user is left as it is (its
+        password above all) and does not join the demo group."""
         User = get_user_model()
         managers, _ = Group.objects.get_or_create(name="Managers")
-        managers.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in=[app for app, _ in MANAGER_PERMISSIONS],
-                codename__in=[code for _, code in MANAGER_PERMISSIONS],
+        managers.permissions.set(_permissions(MANAGER_PERMISSIONS))
+        store_managers, _ = Group.objects.get_or_create(name="Store managers")
+        store_managers.permissions.set(_permissions(STORE_MANAGER_PERMISSIONS))
+        associates, _ = Group.objects.get_or_create(name="Associates")
+        demo, _ = Group.objects.get_or_create(name=DEMO_GROUP)
+        users = self._demo_users()
+        for username, first, last, role, unit_codes, _ in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@store.example",
+                is_staff=True,
+                is_active=True,
+                is_superuser=role == "superuser",
             )
-        )
-        Group.objects.get_or_create(name="Associates")
-        users = {}
-        for username, password, first, last, role in DEMO_USERS:
-            user, _ = User.objects.get_or_create(username=username)
-            user.first_name, user.last_name = first, last
-            user.email = f"{username}@store.example"
-            user.is_staff = True
-            user.is_active = True
-            user.is_superuser = role == "admin"
-            user.set_password(password)
+            user.set_password(demo_password(username))
             user.save()
-            if role == "manager":
+            user.groups.add(demo)
+            if role == Role.ADMIN:
                 user.groups.add(managers)
-            elif role == "associate":
-                user.groups.add(Group.objects.get(name="Associates"))
+            elif role in (Role.STORE_MANAGER, Role.ZONE_MANAGER):
+                user.groups.add(store_managers)
+            elif role == Role.ASSOCIATE:
+                user.groups.add(associates)
+            if role in Role.values:
+                staff_role = StaffRole.objects.create(user=user, role=role)
+                staff_role.units.set([units[code] for code in unit_codes])
             users[username] = user
         return users
 
@@ -299,8 +416,18 @@ class Command(BaseCommand):
             )
         return customers
 
-    def _leads(self, rng, count, users, customers, skus) -> int:
-        staff = [users["alice"], users["bob"], users["manager"]]
+    def _leads(self, rng, count, users, customers, skus, units) -> int:
+        # Each store's leads are worked by its associates and its manager.
+        store_staff = {
+            code: [
+                users[username]
+                for username, _, _, role, codes, _ in DEMO_USERS
+                if code in codes and username in users
+            ]
+            for code, _, _ in STORES
+        }
+        everyone = list(users.values()) or list(get_user_model().objects.filter(is_staff=True))
+        leads_of_store: dict[str, list[int]] = {code: [] for code in store_staff}
         sources = list(OrgSource.objects.values_list("pk", flat=True))
         subs = {
             s: list(SubStatus.objects.filter(status=s).values_list("name", flat=True))
@@ -318,6 +445,8 @@ class Command(BaseCommand):
             Status.DELETED: 3,
         }
         for _ in range(count):
+            store = rng.choice(list(store_staff))
+            staff = store_staff[store] or everyone
             lead_type = rng.choices(
                 [LeadType.SKU, LeadType.BRAND, LeadType.CATEGORY, LeadType.CUSTOM], [6, 2, 2, 1]
             )[0]
@@ -369,7 +498,7 @@ class Command(BaseCommand):
                 extended["preferred_store"] = rng.choice(["Bandra", "Indiranagar", "Saket"])
             if rng.random() < 0.3:
                 extended["size"] = rng.choice(["S", "M", "L"])
-            services.lead_create(
+            result = services.lead_create(
                 created_by=rng.choice(staff),
                 customer=rng.choice(customers),
                 type=lead_type,
@@ -387,4 +516,7 @@ class Command(BaseCommand):
                 follow_up_details=followups,
                 status_log_details=history,
             )
+            leads_of_store[store].append(result.lead.pk)
+        for code, ids in leads_of_store.items():
+            Lead.objects.filter(pk__in=ids).update(store=units[code])
         return count
