@@ -12,16 +12,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Min, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from crm.core import paging
 from crm.core.models import active_staff
 from crm.core.parsing import MISSING, parse_id
+from crm.org.scope import scope_for
 from customers.models import Customer
 from customers.selectors import customer_find, customer_get, customer_search
 
+from .access import visible_leads
 from .errors import ErrorCode, coded_error
 from .models import (
     ACTIVE_STATUSES,
@@ -174,22 +176,31 @@ def org_source_list() -> QuerySet[OrgSource]:
 
 
 def dashboard_stats(
-    *, owner: Any = None, today: datetime.date | None = None, weeks: int = 12
+    *, user: Any, owner: Any = None, today: datetime.date | None = None, weeks: int = 12
 ) -> dict[str, Any]:
-    """Counts for the dashboard; over COUNT_CACHE_FROM leads they may be up to
-    LEADS_COUNT_CACHE_SECONDS old, like the totals of large lists."""
+    """Counts for the dashboard over the leads ``user`` may see; over COUNT_CACHE_FROM leads
+    they may be up to LEADS_COUNT_CACHE_SECONDS old, like the totals of large lists."""
     today = today or timezone.localdate()
     ttl = settings.LEADS_COUNT_CACHE_SECONDS
-    key = f"dashboard:{getattr(owner, 'pk', owner)}:{today.isoformat()}:{weeks}"
+    key = f"dashboard:{_scope_key(user)}:{getattr(owner, 'pk', owner)}:{today.isoformat()}:{weeks}"
     stats = cache.get(key) if ttl > 0 else None
     if stats is None:
-        stats = _dashboard_counts(owner=owner, today=today, weeks=weeks)
+        stats = _dashboard_counts(
+            leads=visible_leads(Lead.objects.all(), user), owner=owner, today=today, weeks=weeks
+        )
         if ttl > 0 and stats["total"] >= paging.COUNT_CACHE_FROM:
             cache.set(key, stats, ttl)
     return stats
 
 
-def _dashboard_counts(*, owner: Any, today: datetime.date, weeks: int) -> dict[str, Any]:
+def _scope_key(user: Any) -> str:
+    """Whose counts a cache entry holds: the whole org's are shared by everyone who sees it."""
+    return "org" if scope_for(user).everything else f"user{user.pk}"
+
+
+def _dashboard_counts(
+    *, leads: QuerySet[Lead], owner: Any, today: datetime.date, weeks: int
+) -> dict[str, Any]:
     """Counts for the dashboard in four queries whatever the number of leads.
 
     The breakdowns by status, source and type come from one pass over the lead_breakdown
@@ -200,7 +211,6 @@ def _dashboard_counts(*, owner: Any, today: datetime.date, weeks: int) -> dict[s
     """
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     end = start + datetime.timedelta(days=1)
-    leads = Lead.objects.all()
     if owner is not None:
         leads = leads.filter(owner=owner)
     by_status: dict[str, int] = dict.fromkeys(Status.values, 0)
@@ -257,6 +267,124 @@ def _leads_per_week(
             week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
         counts[week] = counts.get(week, 0) + row["n"]
     return [{"week": monday, "n": counts.get(monday, 0)} for monday in mondays]
+
+
+# Lead ageing: (label, first day, last day or None) of an active lead's age in whole days.
+AGE_BUCKETS = (("0–3 days", 0, 3), ("4–7 days", 4, 7), ("8–14 days", 8, 14), ("15+ days", 15, None))
+# How far back "time to first follow-up" looks: recent leads say how the team works now.
+FIRST_FOLLOW_UP_DAYS = 90
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _outcomes(start: datetime.datetime) -> dict[str, Count]:
+    """Per group: leads, active, won, lost, and missed follow-ups (active leads whose planned
+    follow-up is before today)."""
+    active = Q(status__in=sorted(ACTIVE_STATUSES))
+    return {
+        "n": Count("*"),
+        "active": Count("pk", filter=active),
+        "won": Count("pk", filter=Q(status=Status.WON)),
+        "lost": Count("pk", filter=Q(status=Status.LOST)),
+        "missed": Count("pk", filter=active & Q(next_follow_up__lt=start)),
+    }
+
+
+def lead_ageing(
+    *, user: Any, owner: Any = None, today: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """The active leads ``user`` may see (of ``owner`` when given) by age, in days since they
+    were created: one query. Each bucket: label, n, and the first/last creation dates it spans
+    (for the list's filters)."""
+    today = today or timezone.localdate()
+    start, _ = _day_bounds(today)
+    leads = visible_leads(Lead.objects.filter(status__in=sorted(ACTIVE_STATUSES)), user)
+    if owner is not None:
+        leads = leads.filter(owner=owner)
+    counts: dict[str, Count] = {}
+    spans = []
+    for index, (_, first, last) in enumerate(AGE_BUCKETS):
+        # A lead created on day D is (today - D) days old: age 0 is today.
+        since = start - datetime.timedelta(days=last) if last is not None else None
+        until = start - datetime.timedelta(days=first - 1)
+        condition = Q(created_on__lt=until)
+        if since is not None:
+            condition &= Q(created_on__gte=since)
+        counts[f"b{index}"] = Count("pk", filter=condition)
+        spans.append((since, until))
+    row = leads.aggregate(**counts)
+    return [
+        {
+            "label": label,
+            "n": row[f"b{index}"],
+            "from": since.date() if since is not None else None,
+            "to": (until - datetime.timedelta(days=1)).date(),
+        }
+        for index, ((label, _, _), (since, until)) in enumerate(
+            zip(AGE_BUCKETS, spans, strict=True)
+        )
+    ]
+
+
+def team_stats(*, user: Any, today: datetime.date | None = None) -> dict[str, Any]:
+    """A manager's view of the leads ``user`` may see, per store and per owner: leads, active,
+    won, lost, conversion (won / closed as won or lost), missed follow-ups, and the median time
+    from a lead's creation to its first follow-up (leads of the last FIRST_FOLLOW_UP_DAYS days).
+    Three queries whatever the number of stores, staff or leads."""
+    today = today or timezone.localdate()
+    start, _ = _day_bounds(today)
+    leads = visible_leads(Lead.objects.all(), user)
+    outcomes = _outcomes(start)
+    by_store = list(
+        leads.values("store_id", "store__code", "store__name").annotate(**outcomes).order_by()
+    )
+    by_owner = list(
+        leads.values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
+        .annotate(**outcomes)
+        .order_by()
+    )
+    # One row per recent lead that has a follow-up: its creation and its first follow-up.
+    since = start - datetime.timedelta(days=FIRST_FOLLOW_UP_DAYS)
+    firsts = (
+        leads.filter(created_on__gte=since, followups__isnull=False)
+        .values("pk", "store_id", "owner_id", "created_on")
+        .annotate(first=Min("followups__followed_up_on"))
+        .order_by()
+    )
+    waits: dict[tuple[str, Any], list[float]] = {}
+    for row in firsts:
+        hours = max((row["first"] - row["created_on"]).total_seconds(), 0) / 3600
+        waits.setdefault(("store", row["store_id"]), []).append(hours)
+        waits.setdefault(("owner", row["owner_id"]), []).append(hours)
+        waits.setdefault(("all", None), []).append(hours)
+
+    def finish(row: dict[str, Any], kind: str, key: Any) -> dict[str, Any]:
+        closed = row["won"] + row["lost"]
+        return {
+            **row,
+            "conversion": row["won"] / closed if closed else None,
+            "median_hours": _median(waits.get((kind, key), [])),
+        }
+
+    stores = [finish(row, "store", row["store_id"]) for row in by_store]
+    owners = [finish(row, "owner", row["owner_id"]) for row in by_owner]
+    total = {key: sum(row[key] for row in stores) for key in outcomes}
+    return {
+        "stores": sorted(stores, key=lambda r: (r["store__code"] is None, r["store__code"] or "")),
+        "owners": sorted(
+            owners, key=lambda r: (r["owner__username"] is None, r["owner__username"] or "")
+        ),
+        "total": finish(total, "all", None),
+        "since": since.date(),
+    }
 
 
 def _day_bounds(today: datetime.date | None) -> tuple[datetime.datetime, datetime.datetime]:

@@ -1,14 +1,23 @@
-"""The dashboard: counts by status, win rate, follow-ups due, leads by source, type and week."""
+"""The dashboard: counts by status, win rate, follow-ups due, leads by source, type and week.
+(What each role sees of it: test_manager_dashboard.)"""
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.org.models import Role
 from leads.models import LeadType, Status
-from tests.factories import LeadFactory
+from tests.factories import LeadFactory, give_role
 
 from .conftest import FRAME_QUERIES, text_of
+
+
+@pytest.fixture(autouse=True)
+def _staff_sees_the_whole_org(staff):
+    # The figures below are the whole org's: the one signed in is an org admin.
+    give_role(staff, Role.ADMIN)
 
 
 def test_dashboard_shows_counts_win_rate_and_due_follow_ups(staff_client, staff):
@@ -88,9 +97,9 @@ def test_dashboard_costs_the_same_queries_with_few_or_many_leads(
 ):
     LeadFactory.create_batch(3)
     # the page's frame + by status, source and type (one pass), follow-ups due, by week,
-    # source names
-    with django_assert_num_queries(FRAME_QUERIES + 4):
+    # source names; the role; ageing; per store, per owner, first follow-ups
+    with django_assert_num_queries(FRAME_QUERIES + 4 + 1 + 1 + 3):
         staff_client.get(reverse("dashboard"))
     LeadFactory.create_batch(40, status=Status.WON)
-    with django_assert_num_queries(FRAME_QUERIES + 4):
+    with django_assert_num_queries(FRAME_QUERIES + 4 + 1 + 1 + 3):
         staff_client.get(reverse("dashboard"))

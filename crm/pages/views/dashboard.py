@@ -1,5 +1,7 @@
-"""The dashboard: counts by status, win rate, follow-ups due, leads by source, type and week;
-every figure links to the lead list filtered to what it counts."""
+"""The dashboard: counts by status, win rate, follow-ups due, leads by source, type and week,
+and the ageing of active leads, over the leads the signed-in person may see; for store and
+zone managers and admins also conversion and follow-up discipline per store and per associate.
+Every figure links to the lead list filtered to what it counts."""
 
 from __future__ import annotations
 
@@ -12,12 +14,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.org.models import StaffRole
+from crm.org.scope import scope_for
 from leads.models import LeadType, Status
-from leads.selectors import dashboard_stats
+from leads.selectors import dashboard_stats, lead_ageing, team_stats
 
 from ..access import staff_required
 
 ACTIVE = f"{Status.OPEN},{Status.ON_HOLD}"
+# A chain's admin covers thousands of stores: the team tables show the busiest ones.
+TEAM_ROWS_MAX = 50
 
 
 def _list_url(**params: Any) -> str:
@@ -30,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("scope") == "mine"
     owner = request.user.get_username() if mine else None
     today = timezone.localdate()
-    stats = dashboard_stats(owner=request.user if mine else None, today=today)
+    stats = dashboard_stats(user=request.user, owner=request.user if mine else None, today=today)
     yesterday = today - datetime.timedelta(days=1)
     by_status = stats["by_status"]
     status_rows = [
@@ -111,4 +117,109 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
         },
     }
+    scope = scope_for(request.user)
+    context["whose"] = _whose(request.user, scope)
+    context["ageing_rows"] = [
+        {
+            "label": bucket["label"],
+            "n": bucket["n"],
+            "url": _list_url(
+                status=ACTIVE,
+                createdOnFrom=bucket["from"].isoformat() if bucket["from"] else None,
+                createdOnTo=bucket["to"].isoformat(),
+                owner=owner,
+            ),
+        }
+        for bucket in lead_ageing(
+            user=request.user, owner=request.user if mine else None, today=today
+        )
+    ]
+    if scope.is_manager and not mine:
+        context["team"] = _team(team_stats(user=request.user, today=today))
     return render(request, "leads/dashboard.html", context)
+
+
+def _whose(user: Any, scope: Any) -> str:
+    """What "all leads" means for this person, in words."""
+    if scope.everything:
+        return "All leads of the org"
+    if scope.role is None:
+        return "The leads you own or created"
+    role = StaffRole.objects.filter(user_id=user.pk).prefetch_related("units").first()
+    codes = ", ".join(unit.code for unit in role.units.all()) if role else ""
+    return f"Leads of {codes}" if codes else "The leads you own or created"
+
+
+def _waited(hours: float | None) -> str:
+    if hours is None:
+        return "—"
+    if hours < 48:
+        return f"{hours:.0f} h" if hours >= 1 else f"{hours * 60:.0f} min"
+    return f"{hours / 24:.1f} d"
+
+
+def _team_row(row: dict[str, Any], label: str, url: str) -> dict[str, Any]:
+    return {
+        "label": label,
+        "url": url,
+        "n": row["n"],
+        "active": row["active"],
+        "won": row["won"],
+        "lost": row["lost"],
+        "conversion": row["conversion"],
+        "missed": row["missed"],
+        "waited": _waited(row["median_hours"]),
+    }
+
+
+def _team(stats: dict[str, Any]) -> dict[str, Any]:
+    """The team tables and the conversion chart; the busiest TEAM_ROWS_MAX rows of each."""
+    stores = [
+        _team_row(
+            row,
+            f"{row['store__code']} · {row['store__name']}" if row["store_id"] else "No store",
+            _list_url(entityType="STORE", entityCode=row["store__code"])
+            if row["store_id"]
+            else _list_url(),
+        )
+        for row in stats["stores"]
+    ]
+    owners = [
+        _team_row(
+            row,
+            (
+                f"{row['owner__first_name']} {row['owner__last_name']}".strip()
+                or row["owner__username"]
+            )
+            if row["owner_id"]
+            else "Unassigned",
+            _list_url(owner=row["owner__username"] if row["owner_id"] else "~none"),
+        )
+        for row in stats["owners"]
+    ]
+
+    def busiest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(rows) <= TEAM_ROWS_MAX:
+            return rows
+        return sorted(rows, key=lambda r: -r["active"])[:TEAM_ROWS_MAX]
+
+    conversion_rows = [
+        {
+            "label": row["label"],
+            "n": round((row["conversion"] or 0) * 100),
+            "display": f"{row['conversion'] * 100:.0f}%" if row["conversion"] is not None else "—",
+            "url": row["url"],
+        }
+        for row in busiest(stores)
+        if row["won"] + row["lost"]
+    ]
+    return {
+        "stores": busiest(stores),
+        "owners": busiest(owners),
+        "store_count": len(stores),
+        "owner_count": len(owners),
+        "total": _team_row(stats["total"], "All", _list_url()),
+        "since": stats["since"],
+        "conversion_rows": conversion_rows,
+        "max_rows": TEAM_ROWS_MAX,
+    }
