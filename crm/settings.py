@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
         "LeadStatusEnum": "leads.models.Status",
         "LeadTypeEnum": "leads.models.LeadType",
         "LoyaltyTypeEnum": "customers.models.Customer.LoyaltyType",
+        "OrgUnitTypeEnum": "crm.org.models.UnitType",
+        "StaffRoleEnum": "crm.org.models.Role",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -88,6 +88,8 @@ def urls(db) -> list[Url]:
             "object_id": lead.pk,
             "app_label": "leads",
             "url": "nothing-here/",
+            "code": "S1",
+            "username": owner.username,
         }
     )
 
