@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
 
 from crm.core.models import User
 
@@ -21,6 +21,14 @@ def org_unit_list(*, type: str | None = None) -> QuerySet[OrgUnit]:
     if type:
         units = units.filter(type=type)
     return units
+
+
+def org_unit_counts() -> dict[str, int]:
+    """Zones, stores and tills, counted in one query, and the staff holding a role."""
+    counts = dict.fromkeys(UnitType.values, 0)
+    counts.update(OrgUnit.objects.values_list("type").annotate(n=Count("*")).order_by())
+    counts["staff"] = StaffRole.objects.count()
+    return counts
 
 
 def org_unit_get(*, code: str) -> OrgUnit | None:

@@ -5,6 +5,7 @@ from django.urls import include, path
 from . import views
 from .views import board, customers, followups, imports, my_settings
 from .views.lead_list import saved_view_create, saved_view_remove
+from .views.org_import import import_org_units, import_staff
 from .views.org_settings import update_close_reason, update_reason, update_substatus
 
 import_patterns = [
@@ -16,6 +17,8 @@ import_patterns = [
 
 settings_patterns = [
     path("", views.org_settings, name="org-settings"),
+    path("org-units/import/", import_org_units, name="org-units-import"),
+    path("staff/import/", import_staff, name="org-staff-import"),
     path("reasons/", views.add_reason, name="org-add-reason"),
     path("reasons/<int:reason_id>/", update_reason, name="org-update-reason"),
     path("substatuses/", views.add_substatus, name="org-add-substatus"),

@@ -13,6 +13,7 @@ from leads.models import ExtendedFieldDefinition, ImportJob, Lead
 from tests.factories import (
     BrandFactory,
     CustomerFactory,
+    OrgUnitFactory,
     ReasonFactory,
     SkuFactory,
     SubStatusFactory,
@@ -73,6 +74,8 @@ def marked_up(boss):
         "object_id": lead.pk,
         "app_label": "leads",
         "url": "nothing-here/",
+        "code": OrgUnitFactory(code="S1", name=SCRIPT).code,
+        "username": owner.username,
     }
 
 

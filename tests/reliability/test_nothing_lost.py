@@ -33,6 +33,7 @@ from leads.models import (
 from tests.factories import (
     ExtendedFieldFactory,
     LeadFactory,
+    OrgUnitFactory,
     ReasonFactory,
     SubStatusFactory,
     UserFactory,
@@ -81,6 +82,8 @@ def test_no_url_deletes_a_lead_whatever_the_method(lead_with_history, boss, api_
             "object_id": lead.pk,
             "app_label": "leads",
             "url": "nothing-here/",
+            "code": OrgUnitFactory(code="S1").code,
+            "username": boss.username,
         }
     )
     api, pages = api_as(boss), pages_as(boss)

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from crm.org.csv_import import STAFF_COLUMNS, UNIT_COLUMNS
+from crm.org.selectors import org_unit_counts
 from crm.pages.forms import (
     AutoRegistrationForm,
     CloseReasonForm,
@@ -27,6 +29,7 @@ from leads.models import OrgSettings, Status
 from leads.selectors import extended_field_list, reason_list, substatus_list
 
 from ..access import manager_required
+from .org_import import may_import_staff
 
 FORMS: dict[str, Callable[..., Any]] = {
     "reason_form": ReasonForm,
@@ -58,6 +61,10 @@ def render_settings(request: HttpRequest, *, status: int = 200, **bound: Any) ->
     ]
     context = {
         "org": org,
+        "org_units": org_unit_counts(),
+        "may_import_staff": may_import_staff(request.user),
+        "unit_columns": list(UNIT_COLUMNS),
+        "staff_columns": list(STAFF_COLUMNS),
         "reasons": list(reason_list()),
         "substatus_groups": groups,
         "fields": list(extended_field_list()),
