@@ -115,10 +115,11 @@ class ErrorCode(IntEnum):
     STAFF_EXISTS = 90042
     STAFF_USER_NOT_FOUND = 90043
     PASSWORD_INVALID = 90044
-    USERNAME_INVALID = 90045
+    NAME_INVALID = 90045
     ORG_UNIT_UNKNOWN = 90046
     ORG_UNIT_TYPE_LOCKED = 90047
     CSV_COLUMN_MISSING = 90048
+    EMAIL_INVALID = 90049
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -207,10 +208,11 @@ register(
     (C.STAFF_EXISTS, "Staff user {0} already exists", 409),
     (C.STAFF_USER_NOT_FOUND, "No staff user {0}", 404),
     (C.PASSWORD_INVALID, "Password not accepted: {0}", 400),
-    (C.USERNAME_INVALID, "Invalid username {0}: {1}", 400),
+    (C.NAME_INVALID, "Invalid {0} {1}: {2}", 400),
     (C.ORG_UNIT_UNKNOWN, "No org unit {0}", 400),
     (C.ORG_UNIT_TYPE_LOCKED, "Org unit {0} has units under it; its type cannot change", 409),
     (C.CSV_COLUMN_MISSING, "Column {0} is missing", 400),
+    (C.EMAIL_INVALID, "Invalid email {0}", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C

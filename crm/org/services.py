@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from crm.core.errors import ErrorCode, ErrorCollector, coded_error
@@ -37,6 +38,27 @@ def _unit_type(value: Any, errors: ErrorCollector) -> str | None:
         errors.add("type", ErrorCode.ORG_UNIT_TYPE_INVALID, value)
         return None
     return upper
+
+
+def _code(value: Any, errors: ErrorCollector) -> str:
+    """A unit's code as stored. It is a path segment of /v2/orgUnits/{code} and a value of the
+    lead filters, so it holds no "/", "," or white space."""
+    code = _text(value) or ""
+    if not isinstance(code, str):
+        code = str(code)
+    if any(c in "/," or c.isspace() for c in code):
+        errors.add("code", ErrorCode.NAME_INVALID, "code", code, "no /, comma or spaces")
+    return code
+
+
+def _email(value: Any, errors: ErrorCollector) -> str:
+    email = (_text(value) or "").lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.add("email", ErrorCode.EMAIL_INVALID, email)
+    return email
 
 
 def _parent(code: Any, errors: ErrorCollector) -> OrgUnit | None:
@@ -112,7 +134,7 @@ def org_unit_create(
     parent = _parent(parent_code, errors)
     unit = OrgUnit(
         type=unit_type or "",
-        code=_text(code) or "",
+        code=_code(code, errors),
         name=_text(name) or "",
         parent=parent,
         is_active=bool(is_active) if is_active is not None else True,
@@ -143,7 +165,7 @@ def org_unit_update(
                 errors.add("type", ErrorCode.ORG_UNIT_TYPE_LOCKED, unit.code)
             unit.type = unit_type
     if code is not MISSING:
-        unit.code = _text(code) or ""
+        unit.code = _code(code, errors)
     if name is not MISSING:
         unit.name = _text(name) or ""
     if parent_code is not MISSING:
@@ -212,17 +234,23 @@ def _check_password(password: Any, user: User, errors: ErrorCollector) -> str | 
 def _check_username(username: Any, errors: ErrorCollector) -> str:
     text = _text(username)
     if not isinstance(text, str) or not text:
-        errors.add("username", ErrorCode.USERNAME_INVALID, repr(username), "it is required")
+        errors.add("username", ErrorCode.NAME_INVALID, "username", repr(username), "it is required")
         return ""
     # "~" is kept for the lead filters' ~me and ~none, so no username may hold it.
     try:
         UnicodeUsernameValidator()(text)
     except ValidationError:
         errors.add(
-            "username", ErrorCode.USERNAME_INVALID, text, "letters, digits and @ . + - _ only"
+            "username",
+            ErrorCode.NAME_INVALID,
+            "username",
+            text,
+            "letters, digits and @ . + - _ only",
         )
     if len(text) > 150:
-        errors.add("username", ErrorCode.USERNAME_INVALID, text[:20] + "…", "over 150 characters")
+        errors.add(
+            "username", ErrorCode.NAME_INVALID, "username", text[:20] + "…", "over 150 characters"
+        )
     return text
 
 
@@ -243,7 +271,8 @@ def _save_user(user: User, errors: ErrorCollector) -> None:
         errors,
         key="username",
         exists=ErrorCode.STAFF_EXISTS,
-        check=lambda: user.full_clean(exclude=["password"]),
+        # The email is judged above, with its own code.
+        check=lambda: user.full_clean(exclude=["password", "email"]),
         key_checked=True,
     )
 
@@ -271,7 +300,7 @@ def staff_create(
         username=name,
         first_name=_text(first_name) or "",
         last_name=_text(last_name) or "",
-        email=(_text(email) or "").lower(),
+        email=_email(email, errors),
         is_staff=True,
         is_active=bool(is_active) if is_active is not None else True,
     )
@@ -310,7 +339,7 @@ def staff_update(
         if value is not MISSING:
             setattr(user, field, _text(value) or "")
     if email is not MISSING:
-        user.email = (_text(email) or "").lower()
+        user.email = _email(email, errors)
     if is_active is not MISSING:
         user.is_active = bool(is_active)
     if password is not MISSING:

@@ -139,6 +139,15 @@ def test_duplicate_code_is_90037(admin_api, s1):
     assert OrgUnit.objects.get(code="S1").name == "Bandra"
 
 
+@pytest.mark.parametrize("code", ["A/B", "S 1", "S1,S2"])
+def test_a_code_that_cannot_be_a_path_or_filter_value_is_90045(admin_api, code):
+    response = admin_api.post(
+        "/v2/orgUnits", {"type": "ZONE", "code": code, "name": "X"}, format="json"
+    )
+    assert_error_envelope(response, 400, 90045)
+    assert not OrgUnit.objects.exists()
+
+
 def test_missing_fields_and_wrong_json_types_are_all_reported(admin_api):
     response = admin_api.post("/v2/orgUnits", {"code": 5, "isActive": "maybe"}, format="json")
     assert response.status_code == 400
@@ -272,6 +281,7 @@ def test_staff_create_refusals(admin_api, s1, west):
         ({"role": "STORE_MANAGER", "units": ["WEST"]}, 400, {90041}),
         ({"role": "ADMIN", "units": ["WEST"]}, 400, {90041}),
         ({"units": "S1", "isActive": "yes"}, 400, {90008}),
+        ({"email": "not-an-email"}, 400, {90049}),
     ]
     for change, status, expected in cases:
         response = admin_api.post("/v2/staff", {**STAFF_BODY, **change}, format="json")

@@ -115,6 +115,15 @@ RULE_CODES = {code for code in REGISTRY if 92001 <= code <= 92025} | {
     int(ErrorCode.FOLLOWED_UP_IN_FUTURE),
     # LOST or DELETED without a reason (reasonId is optional in the schema: the org decides).
     int(ErrorCode.CLOSE_REASON_REQUIRED),
+    # The org's structure: a parent or unit code that names nothing or the wrong type, a
+    # code or username taken or malformed, a password the validators refuse, a type locked by
+    # the units under it, an email Django does not take.
+    int(ErrorCode.ORG_UNIT_PARENT_INVALID),
+    int(ErrorCode.ROLE_UNITS_INVALID),
+    int(ErrorCode.PASSWORD_INVALID),
+    int(ErrorCode.NAME_INVALID),
+    int(ErrorCode.ORG_UNIT_UNKNOWN),
+    int(ErrorCode.EMAIL_INVALID),
 }
 
 

@@ -45,8 +45,8 @@ class OrgUnitRequestSerializer(RequestSerializer):
     schema_required = ("type", "code", "name")
 
     type = RawField(required=False, schema=serializers.ChoiceField(choices=UnitType.choices))
-    code = TextField(max_length=64, **OPTIONAL_TEXT)
-    name = TextField(max_length=200, **OPTIONAL_TEXT)
+    code = TextField(max_length=64, min_length=1, required=False)
+    name = TextField(max_length=200, min_length=1, required=False)
     parentCode = TextField(source="parent_code", **OPTIONAL_TEXT)  # noqa: N815
     isActive = serializers.BooleanField(source="is_active", required=False)  # noqa: N815
 
@@ -113,10 +113,10 @@ class StaffRequestSerializer(RequestSerializer):
 
     schema_required = ("username",)
 
-    username = TextField(**OPTIONAL_TEXT)
-    firstName = TextField(source="first_name", **OPTIONAL_TEXT)  # noqa: N815
-    lastName = TextField(source="last_name", **OPTIONAL_TEXT)  # noqa: N815
-    email = TextField(**OPTIONAL_TEXT)
+    username = TextField(max_length=150, min_length=1, required=False)
+    firstName = TextField(source="first_name", max_length=150, **OPTIONAL_TEXT)  # noqa: N815
+    lastName = TextField(source="last_name", max_length=150, **OPTIONAL_TEXT)  # noqa: N815
+    email = TextField(max_length=254, **OPTIONAL_TEXT)
     password = TextField(write_only=True, **OPTIONAL_TEXT)
     role = RawField(
         required=False,
