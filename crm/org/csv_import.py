@@ -185,7 +185,7 @@ def _import(
     return result
 
 
-def org_units_import(*, data: bytes) -> ImportResult:
+def org_units_import(*, data: bytes, imported_by: Any = None) -> ImportResult:
     """Zones, stores and tills from CSV (``type,code,name,parentCode,isActive``)."""
 
     def apply(kwargs: dict[str, Any]) -> bool:
@@ -201,14 +201,14 @@ def org_units_import(*, data: bytes) -> ImportResult:
     return _import(data, UNIT_COLUMNS, UNIT_REQUIRED, "code", apply)
 
 
-def staff_import(*, data: bytes) -> ImportResult:
+def staff_import(*, data: bytes, imported_by: Any = None) -> ImportResult:
     """Staff users from CSV (``username,firstName,lastName,email,password,role,units,
     isActive``; ``units`` separated by ``;`` or ``,``)."""
 
     def apply(kwargs: dict[str, Any]) -> bool:
         username = kwargs.get("username", "")
         if username and staff_get(username=username) is not None:
-            services.staff_update(**kwargs)
+            services.staff_update(changed_by=imported_by, **kwargs)
             return False
         services.staff_create(**{"username": None, **kwargs})
         return True

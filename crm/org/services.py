@@ -328,12 +328,17 @@ def staff_update(
     role: Any = MISSING,
     units: Any = MISSING,
     is_active: Any = MISSING,
+    changed_by: Any = None,
 ) -> User:
     """Changes only what is sent; 90043 for no such staff user. ``role`` without ``units``
-    keeps the units (checked against the new role); ``role: null`` removes the role."""
+    keeps the units (checked against the new role); ``role: null`` removes the role. A
+    superuser's account is changed only by a superuser (90002): an org admin who could set its
+    password would hold every permission."""
     user = User.objects.select_for_update().filter(username=username, is_staff=True).first()
     if user is None:
         raise ValidationError({"username": [coded_error(ErrorCode.STAFF_USER_NOT_FOUND, username)]})
+    if user.is_superuser and not getattr(changed_by, "is_superuser", False):
+        raise ValidationError({"username": [coded_error(ErrorCode.PERMISSION_DENIED)]})
     errors = ErrorCollector()
     for field, value in (("first_name", first_name), ("last_name", last_name)):
         if value is not MISSING:

@@ -351,3 +351,16 @@ def test_put_staff_refusals_leave_the_user_as_it_was(admin_api, s1, west):
     assert user.staff_role.role == Role.ASSOCIATE
     assert user.first_name != "Z"
     assert user.check_password("correct-horse-battery-staple")
+
+
+def test_an_org_admin_cannot_change_a_superusers_account(admin_api, client_for):
+    root = UserFactory(username="root", is_superuser=True)
+    response = admin_api.put("/v2/staff/root", {"password": "taken over 123!"}, format="json")
+    assert_error_envelope(response, 403, 90002)
+    root.refresh_from_db()
+    assert root.check_password("correct-horse-battery-staple")
+    # A superuser may.
+    response = client_for(root).put("/v2/staff/root", {"firstName": "Rooted"}, format="json")
+    assert response.status_code == 200
+    root.refresh_from_db()
+    assert root.first_name == "Rooted"

@@ -236,7 +236,11 @@ class StaffViewSet(OrgAdminViewSet):
         return services.staff_create(**StaffRequestSerializer.create_kwargs(data))
 
     def update_row(self, key: str, data: dict[str, Any]) -> Any:
-        return services.staff_update(username=key, **StaffRequestSerializer.update_kwargs(data))
+        return services.staff_update(
+            username=key,
+            changed_by=self.request.user,
+            **StaffRequestSerializer.update_kwargs(data),
+        )
 
     def get_row(self, key: str) -> Any:
         return selectors.staff_get(username=key)

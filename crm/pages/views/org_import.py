@@ -51,7 +51,7 @@ def _import_view(
         form = OrgCsvForm(request.POST, request.FILES)
         back = f"{reverse('org-settings')}#{anchor}"
         if form.is_valid():
-            result = run(data=form.cleaned_data["file"].read())
+            result = run(data=form.cleaned_data["file"].read(), imported_by=request.user)
         else:
             result = ImportResult(
                 file_errors=error_items(coded_error(ErrorCode.NOT_CSV, "no file, or an empty one"))
