@@ -73,6 +73,17 @@ class ServiceFormMixin:
             field = self.error_fields.get(key, key)
             self.add_error(field if field in self.fields else None, error)
 
+    def submit(self, **kwargs: Any) -> Any:
+        """``save(**kwargs)``'s result when the form is valid and the service accepts it;
+        None otherwise, with the service's coded errors placed on the form."""
+        if not self.is_valid():
+            return None
+        try:
+            return self.save(**kwargs)
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+            return None
+
     def has_extended_fields(self) -> bool:
         return any(name.startswith(EXTENDED_PREFIX) for name in self.fields)
 

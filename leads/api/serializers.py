@@ -49,12 +49,29 @@ def created_by_field(what: str) -> RawField:
 # --- responses -----------------------------------------------------------------------------
 
 
-class FollowUpSerializer(serializers.Serializer):
-    """A contact with the customer about a lead."""
+class LeadHistorySerializer(serializers.Serializer):
+    """What a follow-up and a status log row both show: which lead and customer, the notes,
+    who recorded it and when. A subclass's own fields stand between the ids and the notes."""
+
+    TRAILING = ("notes", "createdBy", "createdOn")
 
     id = serializers.IntegerField(read_only=True)
     leadId = serializers.IntegerField(source="lead_id", read_only=True)  # noqa: N815
     userId = serializers.IntegerField(source="lead.customer_id", read_only=True)  # noqa: N815
+    notes = serializers.CharField(read_only=True)
+    createdBy = StaffIdField("created_by")  # noqa: N815
+    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for name in self.TRAILING:
+            fields[name] = fields.pop(name)
+        return fields
+
+
+class FollowUpSerializer(LeadHistorySerializer):
+    """A contact with the customer about a lead."""
+
     followedUpOn = DateTimeField(source="followed_up_on", read_only=True)  # noqa: N815
     followedUpBy = StaffIdField("followed_up_by")  # noqa: N815
     scheduledFollowUp = DateTimeField(  # noqa: N815
@@ -63,17 +80,11 @@ class FollowUpSerializer(serializers.Serializer):
     nextFollowUp = DateTimeField(  # noqa: N815
         source="next_follow_up", read_only=True, allow_null=True
     )
-    notes = serializers.CharField(read_only=True)
-    createdBy = StaffIdField("created_by")  # noqa: N815
-    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
 
 
-class StatusLogSerializer(serializers.Serializer):
+class StatusLogSerializer(LeadHistorySerializer):
     """One status the lead has held (``statusLogDetails``)."""
 
-    id = serializers.IntegerField(read_only=True)
-    leadId = serializers.IntegerField(source="lead_id", read_only=True)  # noqa: N815
-    userId = serializers.IntegerField(source="lead.customer_id", read_only=True)  # noqa: N815
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
     subStatus = serializers.CharField(  # noqa: N815
         source="sub_status.name", read_only=True, allow_null=True
@@ -82,9 +93,6 @@ class StatusLogSerializer(serializers.Serializer):
         source="reason_id", read_only=True, allow_null=True
     )
     reason = serializers.CharField(source="reason.reason", read_only=True, allow_null=True)
-    notes = serializers.CharField(read_only=True)
-    createdBy = StaffIdField("created_by")  # noqa: N815
-    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
 
 
 class LeadSerializer(serializers.Serializer):

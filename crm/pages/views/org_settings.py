@@ -77,14 +77,9 @@ def _settings_action(form_name: str, success: Callable[[Any], str]) -> Callable[
     @manager_required
     def view(request: HttpRequest) -> HttpResponse:
         form = FORMS[form_name](request.POST)
-        if form.is_valid():
-            try:
-                result = form.save()
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, success(result))
-                return redirect("org-settings")
+        if (result := form.submit()) is not None:
+            messages.success(request, success(result))
+            return redirect("org-settings")
         return render_settings(request, status=400, **{form_name: form})
 
     return view
