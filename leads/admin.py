@@ -16,6 +16,7 @@ from .models import (
     OrgSource,
     OwnerChange,
     Reason,
+    Status,
     SubStatus,
 )
 
@@ -145,11 +146,12 @@ class LeadAdmin(admin.ModelAdmin):
             return
         changed = set(form.changed_data)
         if changed & {"status", "sub_status"}:
+            reason = data.get("reason")
             services.lead_change_status(
                 lead_id=obj.pk,
-                status=data["status"],
+                status=Status(data["status"]),
                 sub_status=data.get("sub_status"),
-                reason_id=data.get("reason"),
+                reason_id=reason.pk if reason else None,
                 notes=data.get("status_notes") or "",
                 changed_by=request.user,
             )

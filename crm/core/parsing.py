@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Final
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -28,6 +29,8 @@ class _Missing:
 
 
 MISSING: Final = _Missing()
+# For annotations: a parameter that may be left unsent.
+MissingType = _Missing
 
 # What the database's bigint holds: a larger id cannot exist, so it parses as no id.
 _BIGINT = 2**63
@@ -81,3 +84,29 @@ def parse_moment(value: str, *, end_of_day: bool = False) -> datetime.datetime |
         return moment.astimezone(datetime.UTC)
     except OverflowError:
         return None
+
+
+def expect(name: str, value: Any, *types: Any) -> None:
+    """A service's guard on a parameter: ``value`` is one of ``types`` (None and MISSING are
+    spelled out when allowed). Anything else is a programming error, not a client's: the
+    edges (serializers, forms, the CSV mapping) turn what a client sends into these types and
+    report what cannot be one with its code."""
+    allowed = tuple(type(t) if t is None or t is MISSING else t for t in types)
+    if not isinstance(value, allowed) or isinstance(value, bool) and bool not in allowed:
+        names = " | ".join("None" if t is None else getattr(t, "__name__", repr(t)) for t in types)
+        raise TypeError(f"{name} must be {names}, not {type(value).__name__}: {value!r}")
+
+
+def choice_of(model: type, field: str, value: Any, errors: Any, default: Any) -> Any:
+    """The model field's choice (its TextChoices member) a client named; ``default`` when none
+    is named, or, for one that is not a choice, with the model's own error for the field in
+    ``errors`` (an ErrorCollector), as ``full_clean()`` would report it."""
+    if value is None or value is MISSING or value == "":
+        return default
+    model_field = model._meta.get_field(field)
+    try:
+        model_field.validate(value, None)
+    except ValidationError as exc:
+        errors.extend(ValidationError({field: exc.error_list}))
+        return default
+    return type(default)(value)

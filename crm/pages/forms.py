@@ -17,9 +17,19 @@ from django.core.exceptions import ValidationError
 
 from crm.core.parsing import MISSING, parse_id
 from crm.core.services import user_update_settings
-from leads import services
-from leads.errors import ErrorCode, coded_error, iter_errors
+from customers.inputs import CustomerDetails
+from leads import inputs, services
+from leads.errors import (
+    ErrorCode,
+    ErrorCollector,
+    check_all,
+    coded_error,
+    error_item,
+    error_items,
+    iter_errors,
+)
 from leads.filters import OWNER_ME, OWNER_NONE
+from leads.inputs import StatusChange
 from leads.models import (
     REASON_REQUIRED_STATUSES,
     ExtendedFieldDefinition,
@@ -256,18 +266,24 @@ class StatusChangeForm(ServiceFormMixin, forms.Form):
         by_id = {str(sub.pk): sub for sub in self.sub_statuses}
         return by_id.get(value, value)
 
-    def service_arguments(self) -> dict[str, Any]:
+    def status_change(self, errors: ErrorCollector) -> StatusChange:
         data = self.cleaned_data
-        return {
-            "status": data.get("status") or None,
+        values = {
+            "status": data.get("status"),
             "sub_status": self.chosen_sub_status(),
-            "reason_id": data.get("reason") or None,
+            "reason_id": data.get("reason"),
             "notes": data.get("notes", ""),
         }
+        return inputs.status_change(values, errors)
 
     def save(self, *, lead_id: int, user: Any) -> Any:
-        return services.lead_change_status(
-            lead_id=lead_id, changed_by=user, **self.service_arguments()
+        errors = ErrorCollector()
+        change = self.status_change(errors)
+        return check_all(
+            errors,
+            lambda check_only: services.lead_change_status(
+                lead_id=lead_id, changed_by=user, check_only=check_only, **change.as_kwargs()
+            ),
         )
 
 
@@ -306,9 +322,10 @@ class AssignOwnerForm(ServiceFormMixin, forms.Form):
         self.fields["owner"].widget.choices = owner_choices(owners)
 
     def save(self, *, lead_id: int, user: Any) -> Any:
-        return services.lead_assign_owner(
-            lead_id=lead_id, owner=self.cleaned_data.get("owner") or None, changed_by=user
-        )
+        errors = ErrorCollector()
+        owner = inputs.staff_user_of(self.cleaned_data.get("owner"), errors)
+        errors.raise_if_any()
+        return services.lead_assign_owner(lead_id=lead_id, owner=owner, changed_by=user)
 
 
 class LeadDetailsForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
@@ -437,12 +454,12 @@ class LeadCreateForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
             return {
                 "id_type": id_type if identifier else None,
                 "identifier": identifier,
-                "customer_data": {
-                    "firstName": data.get("first_name", ""),
-                    "lastName": data.get("last_name", ""),
-                    "mobile": mobile or None,
-                    "email": email or None,
-                },
+                "customer_data": CustomerDetails(
+                    first_name=data.get("first_name", ""),
+                    last_name=data.get("last_name", ""),
+                    mobile=mobile or None,
+                    email=email or None,
+                ),
             }
         identifier = (data.get("identifier") or "").strip()
         if data.get("find_by") == "USER_ID":
@@ -599,23 +616,35 @@ class BulkActionForm(StatusChangeForm):
         return data
 
     def run(self, *, user: Any) -> list[services.BulkItemResult]:
-        ids = self.lead_ids()
+        """Each ticked lead's result. A value the edge refuses (an owner or status that is no
+        such thing, a lead id that is no id) refuses the leads it concerns with its code."""
+        errors = ErrorCollector()
         if self.cleaned_data["action"] == self.ASSIGN:
-            return services.lead_bulk_assign_owner(
-                lead_ids=ids, owner=self.cleaned_data.get("owner") or None, changed_by=user
-            )
-        arguments = self.service_arguments()
-        items = [
-            {
-                "lead_id": lead_id,
-                "status": arguments["status"],
-                "sub_status": arguments["sub_status"],
-                "reason_id": arguments["reason_id"],
-                "notes": arguments["notes"],
-            }
-            for lead_id in ids
-        ]
-        return services.lead_bulk_change_status(items=items, changed_by=user)
+            owner = inputs.staff_user_of(self.cleaned_data.get("owner"), errors)
+        else:
+            change = self.status_change(errors)
+        refused = error_items(errors.as_error())
+        results: dict[int, services.BulkItemResult] = {}
+        valid: list[tuple[int, int]] = []
+        for index, raw in enumerate(self.lead_ids()):
+            pk = parse_id(raw)
+            if pk is None or refused:
+                not_found = [error_item(ErrorCode.LEAD_NOT_FOUND)] if pk is None else []
+                results[index] = services.BulkItemResult(
+                    index=index, lead_id=raw, errors=refused or not_found
+                )
+            else:
+                valid.append((index, pk))
+        pks = [pk for _, pk in valid]
+        if self.cleaned_data["action"] == self.ASSIGN:
+            applied = services.lead_bulk_assign_owner(lead_ids=pks, owner=owner, changed_by=user)
+        else:
+            items = [(pk, change) for pk in pks]
+            applied = services.lead_bulk_change_status(items=items, changed_by=user)
+        for (index, _), result in zip(valid, applied, strict=True):
+            result.index = index
+            results[index] = result
+        return [results[index] for index in sorted(results)]
 
 
 # --- org settings ----------------------------------------------------------------------------
@@ -627,7 +656,7 @@ class ReasonForm(ServiceFormMixin, forms.Form):
     error_fields = {"reasons[0]": "reason"}
 
     def save(self) -> Any:
-        return services.reasons_create(reasons=[self.cleaned_data.get("reason", "")])[0]
+        return services.reasons_create(reasons=[self.cleaned_data.get("reason") or ""])[0]
 
 
 class SubStatusForm(ServiceFormMixin, forms.Form):
@@ -635,8 +664,14 @@ class SubStatusForm(ServiceFormMixin, forms.Form):
     name = forms.CharField(label="Sub-status name", required=False)
 
     def save(self) -> SubStatus:
-        return services.substatus_create(
-            status=self.cleaned_data.get("status") or None, name=self.cleaned_data.get("name")
+        errors = ErrorCollector()
+        status = inputs.status_of(self.cleaned_data.get("status"), errors)
+        name = self.cleaned_data.get("name") or ""
+        return check_all(
+            errors,
+            lambda check_only: services.substatus_create(
+                status=status, name=name, check_only=check_only
+            ),
         )
 
 
@@ -717,11 +752,17 @@ class ExtendedFieldForm(ServiceFormMixin, forms.Form):
 
     def save(self) -> ExtendedFieldDefinition:
         data = self.cleaned_data
-        return services.extended_field_create(
-            name=data.get("name", ""),
-            label=data.get("label", ""),
-            data_type=data.get("data_type") or ExtendedFieldDefinition.DataType.STRING,
-            choices=parse_choices(data.get("choices", "")),
+        errors = ErrorCollector()
+        data_type = inputs.data_type_of(data.get("data_type"), errors)
+        return check_all(
+            errors,
+            lambda check_only: services.extended_field_create(
+                name=data.get("name", ""),
+                label=data.get("label", ""),
+                data_type=data_type,
+                choices=parse_choices(data.get("choices", "")),
+                check_only=check_only,
+            ),
         )
 
 

@@ -8,6 +8,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from crm.core.api.serializers import DateTimeField, RawField, RequestSerializer, TextField, args
+from crm.core.errors import ErrorCollector
+from crm.core.parsing import choice_of
 from customers.models import Customer
 
 OPTIONAL_TEXT = {"required": False, "allow_null": True, "allow_blank": True}
@@ -67,7 +69,13 @@ class CustomerRegisterSerializer(RequestSerializer):
     externalId = TextField(source="external_id", **OPTIONAL_TEXT)  # noqa: N815
 
     @staticmethod
-    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-        return args(
-            data, "loyalty_type", "first_name", "last_name", "mobile", "email", "external_id"
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        kwargs = args(data, "first_name", "last_name", "mobile", "email", "external_id")
+        loyalty_type = choice_of(
+            Customer,
+            "loyalty_type",
+            data.get("loyalty_type"),
+            errors,
+            Customer.LoyaltyType.NON_LOYALTY,
         )
+        return {**kwargs, "loyalty_type": loyalty_type}

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from leads import services
 from leads.models import OrgSettings, Reason, Status, SubStatus
 from tests.factories import LeadFactory, ReasonFactory, SubStatusFactory
+from tests.leads import edge
 from tests.leads.codes import coded, codes
 
 
@@ -26,7 +27,7 @@ def test_lost_or_deleted_without_a_reason_is_90031(staff, status):
     before = snapshot(lead)
 
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
 
     assert coded(raised.value) == [
         ("reason", 90031, f"A reason is required to change a lead to {status}")
@@ -39,9 +40,7 @@ def test_lost_or_deleted_with_a_reason_is_applied(staff, status):
     lead = LeadFactory()
     reason = ReasonFactory(reason="Bought elsewhere")
 
-    services.lead_change_status(
-        lead_id=lead.pk, status=status, reason_id=reason.pk, changed_by=staff
-    )
+    edge.lead_change_status(lead_id=lead.pk, status=status, reason_id=reason.pk, changed_by=staff)
 
     lead.refresh_from_db()
     assert lead.status == status
@@ -52,7 +51,7 @@ def test_lost_or_deleted_with_a_reason_is_applied(staff, status):
 def test_other_statuses_need_no_reason(staff, status):
     lead = LeadFactory(status=Status.ON_HOLD if status == "OPEN" else Status.OPEN)
 
-    services.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
+    edge.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
 
     lead.refresh_from_db()
     assert lead.status == status
@@ -62,7 +61,7 @@ def test_with_the_setting_off_lost_needs_no_reason(staff):
     services.org_settings_update(require_close_reason=False)
     lead = LeadFactory()
 
-    services.lead_change_status(lead_id=lead.pk, status="LOST", changed_by=staff)
+    edge.lead_change_status(lead_id=lead.pk, status="LOST", changed_by=staff)
 
     lead.refresh_from_db()
     assert lead.status == "LOST"
@@ -73,7 +72,7 @@ def test_a_closed_lead_is_refused_with_92024_only(staff):
     lead = LeadFactory(status=Status.WON)
 
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status="LOST", changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status="LOST", changed_by=staff)
 
     assert codes(raised.value) == [92024]
 
@@ -82,7 +81,7 @@ def test_an_unknown_reason_is_92004_not_90031(staff):
     lead = LeadFactory()
 
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=999, changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=999, changed_by=staff)
 
     assert codes(raised.value) == [92004]
 
@@ -90,7 +89,7 @@ def test_an_unknown_reason_is_92004_not_90031(staff):
 def test_bulk_lost_without_a_reason_fails_each_item_with_90031(staff):
     leads = LeadFactory.create_batch(2)
 
-    results = services.lead_bulk_change_status(
+    results = edge.lead_bulk_change_status(
         items=[{"lead_id": lead.pk, "status": "LOST"} for lead in leads], changed_by=staff
     )
 
@@ -110,9 +109,7 @@ def refreshed(leads):
 def test_a_reason_is_renamed_and_the_history_shows_the_new_text(staff):
     reason = ReasonFactory(reason="Too pricey")
     lead = LeadFactory()
-    services.lead_change_status(
-        lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff
-    )
+    edge.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
     services.reason_update(reason_id=reason.pk, reason="  Price too high ")
 
@@ -150,15 +147,13 @@ def test_updating_an_unknown_reason_is_92004(db):
 def test_a_switched_off_reason_is_refused_for_new_changes_and_kept_on_history(staff):
     reason = ReasonFactory(reason="Store closed")
     old = LeadFactory()
-    services.lead_change_status(
-        lead_id=old.pk, status="LOST", reason_id=reason.pk, changed_by=staff
-    )
+    edge.lead_change_status(lead_id=old.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
     services.reason_update(reason_id=reason.pk, is_active=False)
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
+        edge.lead_change_status(
             lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff
         )
 
@@ -169,9 +164,7 @@ def test_a_switched_off_reason_is_refused_for_new_changes_and_kept_on_history(st
     assert old.status_logs.order_by("-id").first().reason == reason
     # Switched on again, it is accepted.
     services.reason_update(reason_id=reason.pk, is_active=True)
-    services.lead_change_status(
-        lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff
-    )
+    edge.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
 
 def test_a_sub_status_is_renamed_on_the_leads_that_have_it(db):
@@ -217,14 +210,12 @@ def test_a_switched_off_sub_status_is_refused_and_kept_where_it_is(staff):
     before = snapshot(lead)
 
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
+        edge.lead_change_status(
             lead_id=lead.pk, status="ON_HOLD", sub_status="YetToDecide", changed_by=staff
         )
     sub.refresh_from_db()  # as the pages load it
     with pytest.raises(ValidationError) as by_object:
-        services.lead_change_status(
-            lead_id=lead.pk, status="ON_HOLD", sub_status=sub, changed_by=staff
-        )
+        edge.lead_change_status(lead_id=lead.pk, status="ON_HOLD", sub_status=sub, changed_by=staff)
 
     assert coded(raised.value) == [
         ("sub_status", 90033, "Lead sub status YetToDecide is no longer in use")
