@@ -11,7 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crm.core.parsing import expect
+from crm.core.errors import ErrorCollector
+from crm.core.parsing import choice_of, expect
+
+from .models import Customer
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,10 @@ class CustomerDetails:
             mobile=values.get("mobile"),
             email=values.get("email"),
         )
+
+
+def loyalty_type_of(value: Any, errors: ErrorCollector) -> Customer.LoyaltyType:
+    """A customer's loyalty type (NON_LOYALTY when none is named, or standing in for one that
+    is not a type, refused as the model refuses it)."""
+    default = Customer.LoyaltyType.NON_LOYALTY
+    return choice_of(Customer, "loyalty_type", value, errors, default)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 
+from crm.core.db import save_unique
 from crm.core.errors import ErrorCode, ErrorCollector, coded_error
-from crm.core.parsing import MISSING, MissingType, expect
+from crm.core.parsing import MISSING, MissingType, typed
 
 from .identifiers import normalise_email, normalise_mobile
 from .inputs import CustomerDetails
@@ -41,10 +42,11 @@ def normalise_identifier(id_type: str, identifier: str) -> str | None:
     return value if 0 < len(value) <= 100 else None
 
 
+@typed
 @transaction.atomic
 def customer_register(
     *,
-    loyalty_type: str = Customer.LoyaltyType.NON_LOYALTY,
+    loyalty_type: Customer.LoyaltyType = Customer.LoyaltyType.NON_LOYALTY,
     first_name: str = "",
     last_name: str = "",
     mobile: str | None = None,
@@ -53,8 +55,7 @@ def customer_register(
     check_only: bool = False,
 ) -> Customer | None:
     """Register a customer (92011 for a mobile or email that is not one, 90015 for one another
-    customer has). With ``check_only`` nothing is written."""
-    expect("loyalty_type", loyalty_type, Customer.LoyaltyType)
+    customer has)."""
     customer = Customer(
         loyalty_type=loyalty_type,
         first_name=(first_name or "").strip(),
@@ -73,17 +74,11 @@ def _save_checked(customer: Customer) -> Customer:
     """``full_clean()`` (92011, 90015 with the field), then save; an identifier taken by a
     parallel request meanwhile is 90015 too."""
     customer.full_clean()
-    try:
-        with transaction.atomic():
-            customer.save()
-    except IntegrityError as exc:
-        # Lost a race with another registration of the same identifier.
-        raise ValidationError(
-            {"__all__": [coded_error(ErrorCode.CUSTOMER_EXISTS, "identifier")]}
-        ) from exc
+    save_unique(customer, NON_FIELD_ERRORS, ErrorCode.CUSTOMER_EXISTS, "identifier")
     return customer
 
 
+@typed
 @transaction.atomic
 def customer_update(
     *,
@@ -96,11 +91,6 @@ def customer_update(
     """Change a customer's names, mobile or email, checked as at registration: 92011 for a
     mobile or email that is not one, 90015 for one another customer has; 90014 for no such
     customer. An identifier sent empty is removed."""
-    expect("customer_id", customer_id, int)
-    for name, value in (("first_name", first_name), ("last_name", last_name)):
-        expect(name, value, str, MISSING)
-    for name, value in (("mobile", mobile), ("email", email)):
-        expect(name, value, str, None, MISSING)
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise ValidationError({"customer": [coded_error(ErrorCode.CUSTOMER_NOT_FOUND)]})
@@ -113,6 +103,7 @@ def customer_update(
     return _save_checked(customer)
 
 
+@typed
 def customer_resolve(
     *,
     user_id: Any = MISSING,
@@ -126,7 +117,6 @@ def customer_resolve(
     """Find the lead's customer in the spec's order: userId, then idType+identifier, then
     auto-registration (when the org allows it). Problems go into ``errors`` (or are raised).
     With ``check_only`` a customer to register is checked and returned unsaved."""
-    expect("customer_data", customer_data, CustomerDetails, None)
     own = errors is None
     errors = errors if errors is not None else ErrorCollector()
     customer = _resolve(

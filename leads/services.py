@@ -3,6 +3,13 @@
 Rules live in the models' ``clean()`` where they concern one row; what needs the request
 (customer resolution, history replay, "nothing would change") lives here. Every problem
 found is collected and raised together as one ``ValidationError`` of coded errors.
+
+The services are ``@typed``: their annotations are their contract, checked at each call, and
+they take Python values (``Status``, ids as ``int``, ``User`` rows, ``datetime``s, the inputs
+of ``leads.inputs``), never a client's raw value: the edges type those (``leads.inputs``).
+A service with ``check_only`` runs every check and writes nothing: it raises every problem, or
+returns None; an edge that refused a value calls it so (``check_all``), so that one answer
+lists every problem of a request. A customer to register is then only checked.
 """
 
 from __future__ import annotations
@@ -16,10 +23,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from crm.core.parsing import MISSING, MissingType, expect
+from crm.core.db import save_unique
+from crm.core.parsing import MISSING, MissingType, expect, typed
 from customers.inputs import CustomerDetails
 from customers.models import Customer
 from customers.services import customer_resolve
@@ -100,7 +108,6 @@ class BulkItemResult:
 
 def _lock_lead(lead_id: int) -> Lead:
     """The lead's row, locked until the transaction ends (PostgreSQL), or 92001."""
-    expect("lead_id", lead_id, int)
     lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
     if lead is None:
         raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
@@ -119,6 +126,7 @@ def _full_clean(
 # --- leads ----------------------------------------------------------------------------------
 
 
+@typed
 @transaction.atomic
 def lead_create(
     *,
@@ -133,13 +141,13 @@ def lead_create(
     status: Any = Status.OPEN,
     sub_status: Any = None,
     reason_id: Any = None,
-    notes: str = "",
+    notes: Any = "",
     owner: Any = None,
     org_source_id: Any = MISSING,
     next_follow_up: datetime.datetime | None = None,
     last_follow_up: datetime.datetime | None = None,
     created_on: datetime.datetime | None = None,
-    extended_fields: dict[str, Any] | None = None,
+    extended_fields: Any = None,
     follow_up_details: Sequence[dict[str, Any]] = (),
     status_log_details: Sequence[dict[str, Any]] = (),
     recorded_by: Any = None,
@@ -150,8 +158,7 @@ def lead_create(
 
     The status log is the history sent, and a row for the lead's status only when that history
     does not already end with it. ``recorded_by`` is who sent the request when it names
-    another staff user as ``created_by``. With ``check_only`` nothing is written (a customer
-    to register is only checked)."""
+    another staff user as ``created_by``."""
     errors = ErrorCollector()
     if customer is None:
         customer = customer_resolve(
@@ -245,6 +252,7 @@ def lead_create(
     return LeadCreateResult(lead=lead, warnings=warnings)
 
 
+@typed
 @transaction.atomic
 def lead_create_many(
     *,
@@ -350,6 +358,7 @@ def _duplicate_warnings(lead: Lead, existing_id: Any = MISSING) -> list[ErrorIte
     return [error_item(ErrorCode.ACTIVE_LEAD_EXISTS, existing_id)]
 
 
+@typed
 @transaction.atomic
 def lead_change_status(
     *,
@@ -363,12 +372,7 @@ def lead_change_status(
     check_only: bool = False,
 ) -> Lead | None:
     """Move a lead to another status (or sub-status), appending one status log row.
-    ``recorded_by`` is who sent the request when it names another staff user as the changer.
-    With ``check_only`` nothing is written: every problem is raised, or None returned."""
-    expect("status", status, Status, None)
-    expect("sub_status", sub_status, SubStatus, str, None)
-    expect("reason_id", reason_id, int, None)
-    expect("notes", notes, str)
+    ``recorded_by`` is who sent the request when it names another staff user as the changer."""
     lead = _lock_lead(lead_id)
     errors = ErrorCollector()
     if lead.is_closed:
@@ -404,6 +408,7 @@ def lead_change_status(
     return lead
 
 
+@typed
 def lead_bulk_change_status(
     *, items: Sequence[tuple[int, StatusChange]], changed_by: User
 ) -> list[BulkItemResult]:
@@ -436,11 +441,13 @@ def _each_item(
     return results
 
 
+@typed
 @transaction.atomic
 def lead_add_followup(
     *,
     lead_id: int,
-    followed_up_on: datetime.datetime | None,
+    # A date alone is the model's to refuse (90008: a contact has a time).
+    followed_up_on: datetime.date | None,
     created_by: User,
     followed_up_by: User | None = None,
     scheduled_follow_up: datetime.datetime | None = None,
@@ -451,9 +458,7 @@ def lead_add_followup(
 ) -> FollowUp | None:
     """Record a contact; the lead's lastFollowUp becomes the latest one, nextFollowUp the one
     given (if any). ``recorded_by`` is who sent the request when it names another staff user
-    as ``created_by``. With ``check_only`` nothing is written."""
-    expect("followed_up_by", followed_up_by, User, None)
-    expect("notes", notes, str)
+    as ``created_by``."""
     lead = _lock_lead(lead_id)
     errors = ErrorCollector()
     followup = FollowUp(
@@ -489,11 +494,18 @@ def lead_add_followup(
     return followup
 
 
+@typed
 @transaction.atomic
-def lead_assign_owner(*, lead_id: int, owner: User | None, changed_by: User) -> Lead:
+def lead_assign_owner(
+    *, lead_id: int, owner: User | None, changed_by: User, check_only: bool = False
+) -> Lead | None:
     """Give the lead to another staff user (or to nobody), keeping the change as history."""
-    expect("owner", owner, User, None)
     lead = _lock_lead(lead_id)
+    if check_only:
+        errors = ErrorCollector()
+        resolve_staff_user(owner, errors)
+        errors.raise_if_any()
+        return None
     _assign(lead, owner, changed_by)
     return lead
 
@@ -521,6 +533,7 @@ def _assign(lead: Lead, owner: Any, changed_by: Any) -> None:
     events.lead_assigned(lead=lead, actor=changed_by, previous_owner_id=previous)
 
 
+@typed
 @transaction.atomic
 def lead_bulk_assign_owner(
     *, lead_ids: Sequence[int], owner: User | None, changed_by: User
@@ -533,6 +546,7 @@ def lead_bulk_assign_owner(
     )
 
 
+@typed
 @transaction.atomic
 def lead_update(
     *,
@@ -544,11 +558,7 @@ def lead_update(
     check_only: bool = False,
 ) -> Lead | None:
     """Update a lead's extended fields (merged; a null value removes the key), owner and next
-    follow-up. Status changes go through lead_change_status(). With ``check_only`` nothing is
-    written."""
-    expect("extended_fields", extended_fields, dict, MISSING)
-    expect("owner", owner, User, None, MISSING)
-    expect("next_follow_up", next_follow_up, datetime.datetime, None, MISSING)
+    follow-up. Status changes go through lead_change_status()."""
     lead = _lock_lead(lead_id)
     stored = {name: lead.loaded_value(name) for name in ("extended_fields", "next_follow_up")}
     errors = ErrorCollector()
@@ -585,9 +595,10 @@ def lead_update(
 # --- org configuration ----------------------------------------------------------------------
 
 
+@typed
 @transaction.atomic
 def reasons_create(*, reasons: Sequence[str], check_only: bool = False) -> list[Reason]:
-    """Add reasons, all or none. With ``check_only`` nothing is written."""
+    """Add reasons, all or none."""
     errors = ErrorCollector()
     rows = []
     seen: set[str] = set()
@@ -608,14 +619,12 @@ def reasons_create(*, reasons: Sequence[str], check_only: bool = False) -> list[
     return rows
 
 
+@typed
 @transaction.atomic
 def substatus_create(
     *, status: Status | None, name: str, check_only: bool = False
 ) -> SubStatus | None:
-    """Define a sub-status for one status (92022 for none, 92021 when it exists already).
-    With ``check_only`` nothing is written."""
-    expect("status", status, Status, None)
-    expect("name", name, str)
+    """Define a sub-status for one status (92022 for none, 92021 when it exists already)."""
     sub = SubStatus(status=status or "", name=name)
     sub.full_clean()
     if check_only:
@@ -636,9 +645,6 @@ def _edit_row(
     """The reason or sub-status ``row_id`` names (``not_found`` otherwise), locked, with
     ``field`` set to ``value`` and ``is_active`` when given, checked by its ``full_clean()``,
     which refuses an empty or taken text with the row's own codes."""
-    expect("row_id", row_id, int)
-    expect(field, value, str, MISSING)
-    expect("is_active", is_active, bool, MISSING)
     row = model.objects.select_for_update().filter(pk=row_id).first()
     if row is None:
         raise ValidationError({field: [coded_error(not_found, row_id)]})
@@ -650,6 +656,7 @@ def _edit_row(
     return row
 
 
+@typed
 @transaction.atomic
 def reason_update(
     *, reason_id: int, reason: str | MissingType = MISSING, is_active: bool | MissingType = MISSING
@@ -668,6 +675,7 @@ def reason_update(
     return row
 
 
+@typed
 @transaction.atomic
 def substatus_update(
     *,
@@ -692,15 +700,10 @@ def substatus_update(
 
 def _save_sub_status(sub: SubStatus) -> None:
     """Saves a checked sub-status; a pair taken meanwhile (a parallel request) is 92021."""
-    try:
-        with transaction.atomic():
-            sub.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"name": [coded_error(ErrorCode.SUB_STATUS_EXISTS, sub.name, sub.status)]}
-        ) from exc
+    save_unique(sub, "name", ErrorCode.SUB_STATUS_EXISTS, sub.name, sub.status)
 
 
+@typed
 @transaction.atomic
 def org_settings_update(
     *,
@@ -708,8 +711,6 @@ def org_settings_update(
     require_close_reason: bool | MissingType = MISSING,
 ) -> OrgSettings:
     """Change the org settings given; the others stay."""
-    expect("auto_register_customers", auto_register_customers, bool, MISSING)
-    expect("require_close_reason", require_close_reason, bool, MISSING)
     settings_row = OrgSettings.load()
     if auto_register_customers is not MISSING:
         settings_row.auto_register_customers = auto_register_customers
@@ -728,9 +729,6 @@ def _set_definition(
 ) -> None:
     """What both a new and an existing extended field may set: the label, the allowed
     values, the active flag (each when given)."""
-    expect("label", label, str, MISSING)
-    expect("choices", choices, list, tuple, MISSING)
-    expect("is_active", is_active, bool, MISSING)
     if label is not MISSING:
         definition.label = label.strip()
     if choices is not MISSING:
@@ -739,6 +737,7 @@ def _set_definition(
         definition.is_active = is_active
 
 
+@typed
 @transaction.atomic
 def extended_field_create(
     *,
@@ -749,10 +748,7 @@ def extended_field_create(
     is_active: bool = True,
     check_only: bool = False,
 ) -> ExtendedFieldDefinition | None:
-    """Define an extended field (90022 when the name is taken). With ``check_only`` nothing
-    is written."""
-    expect("name", name, str)
-    expect("data_type", data_type, ExtendedFieldDefinition.DataType)
+    """Define an extended field (90022 when the name is taken)."""
     errors = ErrorCollector()
     definition = ExtendedFieldDefinition(name=name.strip(), data_type=data_type)
     _set_definition(definition, label=label, choices=choices, is_active=is_active)
@@ -761,16 +757,11 @@ def extended_field_create(
     _full_clean_definition(definition, errors)
     if check_only:
         return None
-    try:
-        with transaction.atomic():
-            definition.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"name": [coded_error(ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)]}
-        ) from exc
+    save_unique(definition, "name", ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)
     return definition
 
 
+@typed
 @transaction.atomic
 def extended_field_update(
     *,
@@ -781,7 +772,6 @@ def extended_field_update(
 ) -> ExtendedFieldDefinition:
     """Change an extended field's label, allowed values or active flag. The name and data type
     stay: stored values were checked against them."""
-    expect("field_id", field_id, int)
     definition = ExtendedFieldDefinition.objects.select_for_update().filter(pk=field_id).first()
     if definition is None:
         raise ValidationError({"field": [coded_error(ErrorCode.NOT_FOUND)]})

@@ -240,6 +240,15 @@ class ErrorCollector:
             if not any(e.code == item.code and e.message == item.message for e in bucket):
                 bucket.append(item)
 
+    def record_first(self) -> None:
+        """Puts the errors about the record itself (RECORD_CODES) first, as a service that
+        finds the record before it looks at the values sent reports them."""
+        pairs = [(field, e) for field, errors in self._errors.items() for e in errors]
+        pairs.sort(key=lambda pair: error_code_of(pair[1]) not in RECORD_CODES)
+        self._errors = {}
+        for field, error in pairs:
+            self._errors.setdefault(field, []).append(error)
+
     def fields(self) -> list[str]:
         """The fields with an error (not the request-wide ones)."""
         return [field for field in self._errors if field != NON_FIELD_ERRORS]
@@ -285,6 +294,7 @@ def check_all(
         call(True)
     except ValidationError as exc:
         errors.extend(exc, skip=failed)
+    errors.record_first()
     errors.raise_if_any()
     return None
 

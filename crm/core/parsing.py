@@ -4,7 +4,11 @@ and the marker for "the client did not send this key"."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, Final
+import functools
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -29,6 +33,7 @@ class _Missing:
 
 
 MISSING: Final = _Missing()
+T = TypeVar("T")
 # For annotations: a parameter that may be left unsent.
 MissingType = _Missing
 
@@ -87,14 +92,69 @@ def parse_moment(value: str, *, end_of_day: bool = False) -> datetime.datetime |
 
 
 def expect(name: str, value: Any, *types: Any) -> None:
-    """A service's guard on a parameter: ``value`` is one of ``types`` (None and MISSING are
+    """A service's guard on one value: ``value`` is one of ``types`` (None and MISSING are
     spelled out when allowed). Anything else is a programming error, not a client's: the
     edges (serializers, forms, the CSV mapping) turn what a client sends into these types and
     report what cannot be one with its code."""
     allowed = tuple(type(t) if t is None or t is MISSING else t for t in types)
-    if not isinstance(value, allowed) or isinstance(value, bool) and bool not in allowed:
+    if not _is(value, allowed):
         names = " | ".join("None" if t is None else getattr(t, "__name__", repr(t)) for t in types)
         raise TypeError(f"{name} must be {names}, not {type(value).__name__}: {value!r}")
+
+
+def _is(value: Any, allowed: tuple[type, ...]) -> bool:
+    # A bool is an int to isinstance(), but never an id or a count here; text is a sequence
+    # to it, but never a sequence of values.
+    if object in allowed:
+        return True
+    if isinstance(value, bool) and bool not in allowed:
+        return False
+    if isinstance(value, str) and not any(issubclass(c, str) or c is object for c in allowed):
+        return False
+    return isinstance(value, allowed)
+
+
+def _runtime_types(hint: Any) -> tuple[type, ...] | None:
+    """The classes an annotation admits (None: any value)."""
+    if hint is Any:
+        return None
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        parts = [_runtime_types(arg) for arg in typing.get_args(hint)]
+        if any(part is None for part in parts):
+            return None
+        return tuple(cls for part in parts for cls in part)  # type: ignore[union-attr]
+    if hint is None or hint is type(None):
+        return (type(None),)
+    origin = typing.get_origin(hint)
+    return (origin,) if isinstance(origin, type) else (hint,)
+
+
+def typed(service: Callable[..., T]) -> Callable[..., T]:
+    """A service whose annotations are its contract: each keyword argument is checked against
+    its parameter's annotation at every call (``Any`` admits anything; a generic such as
+    ``Sequence[str]`` is checked as a sequence), and a value of another type is a TypeError
+    (see ``expect``)."""
+    checks: dict[str, tuple[type, ...]] = {}
+
+    @functools.wraps(service)
+    def call(*args: Any, **kwargs: Any) -> T:
+        if not checks:
+            hints = typing.get_type_hints(service)
+            hints.pop("return", None)
+            for name, hint in hints.items():
+                allowed = _runtime_types(hint)
+                checks[name] = allowed if allowed is not None else (object,)
+        for name, value in kwargs.items():
+            allowed = checks.get(name)
+            if allowed is not None and not _is(value, allowed):
+                names = " | ".join(getattr(t, "__name__", repr(t)) for t in allowed)
+                raise TypeError(
+                    f"{service.__name__}(): {name} must be {names}, "
+                    f"not {type(value).__name__}: {value!r}"
+                )
+        return service(*args, **kwargs)
+
+    return call
 
 
 def choice_of(model: type, field: str, value: Any, errors: Any, default: Any) -> Any:

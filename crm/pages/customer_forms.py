@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from crm.core.errors import ErrorCollector, check_all
-from crm.core.parsing import choice_of
+from customers.inputs import loyalty_type_of
 from customers.models import Customer
 from customers.services import customer_register, customer_update
 
@@ -42,13 +42,7 @@ class CustomerRegisterForm(ServiceFormMixin, forms.Form):
     def save(self) -> Customer:
         data: dict[str, Any] = self.cleaned_data
         errors = ErrorCollector()
-        loyalty_type = choice_of(
-            Customer,
-            "loyalty_type",
-            data.get("loyalty_type"),
-            errors,
-            Customer.LoyaltyType.NON_LOYALTY,
-        )
+        loyalty_type = loyalty_type_of(data.get("loyalty_type"), errors)
         return check_all(
             errors,
             lambda check_only: customer_register(

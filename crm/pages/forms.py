@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -24,7 +25,6 @@ from leads.errors import (
     ErrorCollector,
     check_all,
     coded_error,
-    error_item,
     error_items,
     iter_errors,
 )
@@ -617,24 +617,30 @@ class BulkActionForm(StatusChangeForm):
 
     def run(self, *, user: Any) -> list[services.BulkItemResult]:
         """Each ticked lead's result. A value the edge refuses (an owner or status that is no
-        such thing, a lead id that is no id) refuses the leads it concerns with its code."""
+        such thing, a lead id that is no id) refuses the leads it concerns with its code,
+        after what the service finds about each lead (a missing one is 92001)."""
         errors = ErrorCollector()
         if self.cleaned_data["action"] == self.ASSIGN:
             owner = inputs.staff_user_of(self.cleaned_data.get("owner"), errors)
+            check = partial(services.lead_assign_owner, owner=owner, changed_by=user)
         else:
             change = self.status_change(errors)
-        refused = error_items(errors.as_error())
+            check = partial(services.lead_change_status, changed_by=user, **change.as_kwargs())
         results: dict[int, services.BulkItemResult] = {}
         valid: list[tuple[int, int]] = []
         for index, raw in enumerate(self.lead_ids()):
-            pk = parse_id(raw)
-            if pk is None or refused:
-                not_found = [error_item(ErrorCode.LEAD_NOT_FOUND)] if pk is None else []
-                results[index] = services.BulkItemResult(
-                    index=index, lead_id=raw, errors=refused or not_found
-                )
-            else:
+            item_errors = ErrorCollector()
+            item_errors.extend(errors.as_error())
+            pk = inputs.lead_id_of(raw, item_errors)
+            if not item_errors:
                 valid.append((index, pk))
+                continue
+            result = services.BulkItemResult(index=index, lead_id=raw)
+            try:
+                check_all(item_errors, lambda _, pk=pk: pk and check(lead_id=pk, check_only=True))
+            except ValidationError as exc:
+                result.errors = error_items(exc)
+            results[index] = result
         pks = [pk for _, pk in valid]
         if self.cleaned_data["action"] == self.ASSIGN:
             applied = services.lead_bulk_assign_owner(lead_ids=pks, owner=owner, changed_by=user)
@@ -682,23 +688,25 @@ class OrgSwitchForm(ServiceFormMixin, forms.Form):
         ((name, value),) = self.cleaned_data.items()
         return services.org_settings_update(**{name: value})
 
-
-class AutoRegistrationForm(OrgSwitchForm):
-    auto_register_customers = forms.BooleanField(
-        label="Register unknown customers automatically",
-        required=False,
-        help_text="When a lead names a mobile, email or external id nobody has, register a new "
-        "non-loyalty customer. When off, such leads are refused with 92025.",
-    )
+    @classmethod
+    def of(cls, setting: str, label: str, help_text: str) -> type[OrgSwitchForm]:
+        """The form switching ``setting`` (an OrgSettings field) on the settings page."""
+        field = forms.BooleanField(label=label, required=False, help_text=help_text)
+        return type(f"{setting}_form", (cls,), {setting: field})
 
 
-class CloseReasonForm(OrgSwitchForm):
-    require_close_reason = forms.BooleanField(
-        label="A reason is required to mark a lead Lost or Deleted",
-        required=False,
-        help_text="When on, a change to LOST or DELETED without a reason is refused with 90031 "
-        "(pages, bulk changes and the API alike).",
-    )
+AutoRegistrationForm = OrgSwitchForm.of(
+    "auto_register_customers",
+    "Register unknown customers automatically",
+    "When a lead names a mobile, email or external id nobody has, register a new non-loyalty "
+    "customer. When off, such leads are refused with 92025.",
+)
+CloseReasonForm = OrgSwitchForm.of(
+    "require_close_reason",
+    "A reason is required to mark a lead Lost or Deleted",
+    "When on, a change to LOST or DELETED without a reason is refused with 90031 (pages, bulk "
+    "changes and the API alike).",
+)
 
 
 class RowEditForm(ServiceFormMixin, forms.Form):

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from crm.core.api.serializers import DateTimeField, RawField, RequestSerializer, TextField, args
 from crm.core.errors import ErrorCollector
-from crm.core.parsing import choice_of
+from customers.inputs import loyalty_type_of
 from customers.models import Customer
 
 OPTIONAL_TEXT = {"required": False, "allow_null": True, "allow_blank": True}
@@ -71,11 +71,5 @@ class CustomerRegisterSerializer(RequestSerializer):
     @staticmethod
     def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
         kwargs = args(data, "first_name", "last_name", "mobile", "email", "external_id")
-        loyalty_type = choice_of(
-            Customer,
-            "loyalty_type",
-            data.get("loyalty_type"),
-            errors,
-            Customer.LoyaltyType.NON_LOYALTY,
-        )
+        loyalty_type = loyalty_type_of(data.get("loyalty_type"), errors)
         return {**kwargs, "loyalty_type": loyalty_type}

@@ -90,9 +90,7 @@ class CustomerViewSet(ApiViewSet):
         def respond() -> Response:
             customer = call_service(
                 CustomerRegisterSerializer(data=request.data),
-                lambda kwargs, check_only: services.customer_register(
-                    **kwargs, check_only=check_only
-                ),
+                services.customer_register,
                 CustomerRegisterSerializer.typed,
             )
             location = request.build_absolute_uri(

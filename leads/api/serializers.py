@@ -28,7 +28,6 @@ from crm.core.errors import ErrorCode, ErrorCollector
 from customers.api.serializers import CustomerSummarySerializer
 from customers.inputs import CustomerDetails
 from leads import inputs
-from leads.inputs import StatusChange
 from leads.models import LeadType, Status
 
 STATUS_SCHEMA = serializers.ChoiceField(choices=Status.choices)
@@ -384,11 +383,11 @@ class BulkStatusItemSerializer(StatusChangeSerializer):
     )
 
     @staticmethod
-    def typed(data: dict[str, Any], errors: ErrorCollector) -> tuple[int | None, StatusChange]:
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
         """The item's lead id (92010 when none is sent, 92001 when it cannot be one) and
         its change."""
         lead_id = inputs.lead_id_of(data.get("lead_id"), errors, missing=ErrorCode.LEAD_ID_NULL)
-        return lead_id, inputs.status_change(data, errors)
+        return {"lead_id": lead_id, "change": inputs.status_change(data, errors)}
 
 
 class ReasonRequestSerializer(RequestSerializer):
@@ -397,9 +396,9 @@ class ReasonRequestSerializer(RequestSerializer):
     reason = RawField(required=False, allow_null=True, schema={"type": "string"})
 
     @staticmethod
-    def typed(rows: list[Any], errors: ErrorCollector) -> list[str]:
+    def typed(rows: list[Any], errors: ErrorCollector) -> dict[str, Any]:
         values = [row.get("reason") if isinstance(row, dict) else row for row in rows]
-        return inputs.reason_texts(values, errors)
+        return {"reasons": inputs.reason_texts(values, errors)}
 
 
 class SubStatusRequestSerializer(RequestSerializer):

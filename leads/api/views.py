@@ -138,13 +138,11 @@ def call_as_actor(
 
 
 def _on_lead(service: Any) -> Any:
-    """``service(**kwargs, check_only=...)``; a lead id that could not be one (reported as
-    92001) leaves nothing else to check."""
+    """``service``, but for a lead id that could not be one (reported as 92001), which leaves
+    nothing else to check."""
 
-    def call(kwargs: dict[str, Any], check_only: bool) -> Any:
-        if "lead_id" in kwargs and kwargs["lead_id"] is None:
-            return None
-        return service(**kwargs, check_only=check_only)
+    def call(**kwargs: Any) -> Any:
+        return None if "lead_id" in kwargs and kwargs["lead_id"] is None else service(**kwargs)
 
     return call
 
@@ -381,9 +379,7 @@ class ReasonViewSet(ApiViewSet):
             items = _array(request.data, '{"reason": "..."}')
             reasons = call_service(
                 ReasonRequestSerializer(data=items, many=True),
-                lambda texts, check_only: services.reasons_create(
-                    reasons=texts, check_only=check_only
-                ),
+                services.reasons_create,
                 ReasonRequestSerializer.typed,
             )
             return list_response(ReasonSerializer(reasons, many=True).data)
@@ -424,9 +420,7 @@ class SubStatusViewSet(ApiViewSet):
         def respond() -> Response:
             sub = call_service(
                 SubStatusRequestSerializer(data=request.data),
-                lambda kwargs, check_only: services.substatus_create(
-                    **kwargs, check_only=check_only
-                ),
+                services.substatus_create,
                 SubStatusRequestSerializer.typed,
             )
             return object_response(SubStatusSerializer(sub).data)
@@ -488,11 +482,10 @@ class BulkStatusViewSet(ApiViewSet):
         if len(items) > limit:
             raise_coded(ErrorCode.BULK_TOO_MANY_ITEMS, limit)
 
-        def change(typed: tuple[int | None, Any], check_only: bool) -> Any:
-            lead_id, change = typed
+        def change(*, lead_id: int | None, change: Any, check_only: bool) -> Any:
             if check_only:
                 return _on_lead(services.lead_change_status)(
-                    {"lead_id": lead_id, "changed_by": request.user, **change.as_kwargs()}, True
+                    lead_id=lead_id, changed_by=request.user, check_only=True, **change.as_kwargs()
                 )
             [result] = services.lead_bulk_change_status(
                 items=[(lead_id, change)], changed_by=request.user

@@ -62,10 +62,16 @@ def lead_assign_owner(*, lead_id: Any, owner: Any, changed_by: Any) -> Any:
 
 
 def lead_bulk_assign_owner(*, lead_ids: list[Any], owner: Any, changed_by: Any) -> list[Any]:
-    return _bulk(
-        [{"lead_id": lead_id} for lead_id in lead_ids],
-        lambda item: lead_assign_owner(lead_id=item["lead_id"], owner=owner, changed_by=changed_by),
-    )
+    errors = ErrorCollector()
+    user = inputs.staff_user_of(owner, errors)
+    if errors:
+        return _bulk(
+            [{"lead_id": lead_id} for lead_id in lead_ids],
+            lambda item: lead_assign_owner(
+                lead_id=item["lead_id"], owner=owner, changed_by=changed_by
+            ),
+        )
+    return services.lead_bulk_assign_owner(lead_ids=lead_ids, owner=user, changed_by=changed_by)
 
 
 def lead_bulk_change_status(*, items: list[Any], changed_by: Any) -> list[Any]:

@@ -188,7 +188,7 @@ def args(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
 
 # --- parse, then call the service ---------------------------------------------------------
 
-Typing = Callable[[Any, ErrorCollector], Any]
+Typing = Callable[[Any, ErrorCollector], dict[str, Any]]
 
 
 def service_errors(
@@ -202,15 +202,13 @@ def service_errors(
 
 
 def call_service(
-    serializer: serializers.BaseSerializer,
-    service: Callable[[Any, bool], T],
-    typed: Typing = lambda data, errors: data,
+    serializer: serializers.BaseSerializer, service: Callable[..., T], typed: Typing
 ) -> T:
     """Parses the request in two steps: its JSON types (the serializer), then its values
-    (``typed`` turns the parsed snake_case data into the service's typed arguments, putting
-    what cannot be one in the collector with the registry's code). Then
-    ``service(arguments, check_only)``: for real when nothing was refused; otherwise only
-    checked (nothing written), so that one ApiError lists every problem of the request."""
+    (``typed`` turns the parsed snake_case data into the service's typed keyword arguments,
+    putting what cannot be one in the collector with the registry's code). Then
+    ``service(**arguments, check_only=...)``: for real when nothing was refused; otherwise
+    only checked (nothing written), so that one ApiError lists every problem of the request."""
     valid = serializer.is_valid()
     parsed = serializer.validated_data if valid else getattr(serializer, "parsed", None)
     items = [] if valid else detail_items(serializer.errors)
@@ -220,10 +218,10 @@ def call_service(
     errors = ErrorCollector()
     arguments = typed(parsed, errors)
     if not items:
-        return check_all(errors, lambda check_only: service(arguments, check_only))
+        return check_all(errors, lambda check_only: service(**arguments, check_only=check_only))
     failed = [path for path, _ in iter_detail(serializer.errors)]
     try:
-        check_all(errors, lambda check_only: service(arguments, True), refused_elsewhere=True)
+        check_all(errors, lambda _: service(**arguments, check_only=True), refused_elsewhere=True)
     except DjangoValidationError as exc:
         items += service_errors(exc, failed)
     except Exception:
