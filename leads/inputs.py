@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from crm.core.parsing import MISSING, choice_of, parse_id
+from crm.core.parsing import MISSING, MissingType, check_annotations, choice_of, parse_id
 
 from .errors import ErrorCode, ErrorCollector
 from .models import ExtendedFieldDefinition, Status, SubStatus
@@ -29,12 +29,18 @@ User = get_user_model()
 
 
 class Inputs:
-    """A request's typed inputs, as a service's keyword arguments (MISSING ones left out:
-    the service's default, "not sent", applies)."""
+    """A request's typed inputs (their annotations are checked as a service's are), as a
+    service's keyword arguments (MISSING ones left out: the service's default, "not sent",
+    applies)."""
+
+    def __post_init__(self) -> None:
+        check_annotations(type(self), self.values())
+
+    def values(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
 
     def as_kwargs(self) -> dict[str, Any]:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
-        return {name: value for name, value in values.items() if value is not MISSING}
+        return {name: value for name, value in self.values().items() if value is not MISSING}
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,27 @@ class FollowUpInput(Inputs):
     """A contact with the customer. ``followed_up_on`` None is "none sent" (92005);
     ``followed_up_by`` None is the person recording it."""
 
-    followed_up_on: datetime.datetime | None
-    followed_up_by: Any = None
+    # A date alone is the model's to refuse (90008: a contact has a time).
+    followed_up_on: datetime.date | None
+    followed_up_by: User | None = None
     scheduled_follow_up: datetime.datetime | None = None
     next_follow_up: datetime.datetime | None = None
     notes: str = ""
+
+    def row_values(self) -> dict[str, Any]:
+        """The FollowUp row's own fields (who followed up is the service's to check)."""
+        values = self.values()
+        del values["followed_up_by"]
+        return values
+
+
+@dataclass(frozen=True)
+class RowEdit(Inputs):
+    """A rename (``text``) or switch (``is_active``) of a reason or a sub-status; MISSING
+    leaves it as it is."""
+
+    text: str | MissingType = MISSING
+    is_active: bool | MissingType = MISSING
 
 
 @dataclass(frozen=True)
@@ -65,9 +87,9 @@ class LeadChanges(Inputs):
     """The keys a lead update sent (MISSING: not sent, so unchanged). ``owner`` None
     unassigns; an ``extended_fields`` value None removes that key."""
 
-    extended_fields: dict[str, Any] | Any = MISSING
-    owner: Any = MISSING
-    next_follow_up: datetime.datetime | None | Any = MISSING
+    extended_fields: dict[str, Any] | MissingType = MISSING
+    owner: User | None | MissingType = MISSING
+    next_follow_up: datetime.datetime | None | MissingType = MISSING
 
 
 # --- one value -------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from .errors import (
     error_item,
     error_items,
 )
-from .inputs import StatusChange
+from .inputs import FollowUpInput, RowEdit, StatusChange
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
@@ -446,13 +446,8 @@ def _each_item(
 def lead_add_followup(
     *,
     lead_id: int,
-    # A date alone is the model's to refuse (90008: a contact has a time).
-    followed_up_on: datetime.date | None,
+    contact: FollowUpInput,
     created_by: User,
-    followed_up_by: User | None = None,
-    scheduled_follow_up: datetime.datetime | None = None,
-    next_follow_up: datetime.datetime | None = None,
-    notes: str = "",
     recorded_by: User | None = None,
     check_only: bool = False,
 ) -> FollowUp | None:
@@ -462,17 +457,11 @@ def lead_add_followup(
     lead = _lock_lead(lead_id)
     errors = ErrorCollector()
     followup = FollowUp(
-        lead=lead,
-        followed_up_on=followed_up_on,
-        scheduled_follow_up=scheduled_follow_up,
-        next_follow_up=next_follow_up,
-        notes=notes,
-        created_by=created_by,
-        recorded_by=recorded_by,
+        lead=lead, created_by=created_by, recorded_by=recorded_by, **contact.row_values()
     )
     followup.followed_up_by = (
-        resolve_staff_user(followed_up_by, errors, "followed_up_by")
-        if followed_up_by is not None
+        resolve_staff_user(contact.followed_up_by, errors, "followed_up_by")
+        if contact.followed_up_by is not None
         else created_by
     )
     _full_clean(followup, errors)
@@ -481,10 +470,10 @@ def lead_add_followup(
         return None
     followup.save()
 
-    if lead.last_follow_up is None or followed_up_on > lead.last_follow_up:
-        lead.last_follow_up = followed_up_on
-    if next_follow_up is not None:
-        lead.next_follow_up = next_follow_up
+    if lead.last_follow_up is None or contact.followed_up_on > lead.last_follow_up:
+        lead.last_follow_up = contact.followed_up_on
+    if contact.next_follow_up is not None:
+        lead.next_follow_up = contact.next_follow_up
     lead.last_updated_on = timezone.now()
     lead.last_updated_by = created_by
     lead.save(
@@ -638,38 +627,30 @@ def _edit_row(
     *,
     row_id: int,
     field: str,
-    value: str | MissingType,
-    is_active: bool | MissingType,
+    edit: RowEdit,
     not_found: ErrorCode,
 ) -> Any:
     """The reason or sub-status ``row_id`` names (``not_found`` otherwise), locked, with
-    ``field`` set to ``value`` and ``is_active`` when given, checked by its ``full_clean()``,
-    which refuses an empty or taken text with the row's own codes."""
+    ``field`` set to the edit's text and ``is_active`` when given, checked by its
+    ``full_clean()``, which refuses an empty or taken text with the row's own codes."""
     row = model.objects.select_for_update().filter(pk=row_id).first()
     if row is None:
         raise ValidationError({field: [coded_error(not_found, row_id)]})
-    if value is not MISSING:
-        setattr(row, field, value)
-    if is_active is not MISSING:
-        row.is_active = is_active
+    if edit.text is not MISSING:
+        setattr(row, field, edit.text)
+    if edit.is_active is not MISSING:
+        row.is_active = edit.is_active
     row.full_clean()
     return row
 
 
 @typed
 @transaction.atomic
-def reason_update(
-    *, reason_id: int, reason: str | MissingType = MISSING, is_active: bool | MissingType = MISSING
-) -> Reason:
+def reason_update(*, reason_id: int, edit: RowEdit) -> Reason:
     """Rename a reason (90018 empty, 90028 when another has the text) or take it out of use
     (90032 for new changes; the history keeps it). 92004 for no such reason."""
     row = _edit_row(
-        Reason,
-        row_id=reason_id,
-        field="reason",
-        value=reason,
-        is_active=is_active,
-        not_found=ErrorCode.REASON_NOT_FOUND,
+        Reason, row_id=reason_id, field="reason", edit=edit, not_found=ErrorCode.REASON_NOT_FOUND
     )
     row.save()
     return row
@@ -677,12 +658,7 @@ def reason_update(
 
 @typed
 @transaction.atomic
-def substatus_update(
-    *,
-    substatus_id: int,
-    name: str | MissingType = MISSING,
-    is_active: bool | MissingType = MISSING,
-) -> SubStatus:
+def substatus_update(*, substatus_id: int, edit: RowEdit) -> SubStatus:
     """Rename a sub-status (92023 empty, 92021 when its status has the name already) or take
     it out of use (90033 for new changes; leads and history keep it). 92020 for no such
     sub-status."""
@@ -690,8 +666,7 @@ def substatus_update(
         SubStatus,
         row_id=substatus_id,
         field="name",
-        value=name,
-        is_active=is_active,
+        edit=edit,
         not_found=ErrorCode.INVALID_SUB_STATUS,
     )
     _save_sub_status(sub)

@@ -129,29 +129,40 @@ def _runtime_types(hint: Any) -> tuple[type, ...] | None:
     return (origin,) if isinstance(origin, type) else (hint,)
 
 
+@functools.cache
+def _annotated_types(owner: Any) -> dict[str, tuple[type, ...]]:
+    """What each annotated name of a function or class admits."""
+    hints = typing.get_type_hints(owner)
+    hints.pop("return", None)
+    checks = {}
+    for name, hint in hints.items():
+        allowed = _runtime_types(hint)
+        checks[name] = allowed if allowed is not None else (object,)
+    return checks
+
+
+def check_annotations(owner: Any, values: dict[str, Any]) -> None:
+    """A TypeError for the first value that its annotation in ``owner`` (a service, a
+    dataclass of inputs) does not admit."""
+    checks = _annotated_types(owner)
+    for name, value in values.items():
+        allowed = checks.get(name)
+        if allowed is not None and not _is(value, allowed):
+            names = " | ".join(getattr(t, "__name__", repr(t)) for t in allowed)
+            raise TypeError(
+                f"{owner.__name__}: {name} must be {names}, not {type(value).__name__}: {value!r}"
+            )
+
+
 def typed(service: Callable[..., T]) -> Callable[..., T]:
     """A service whose annotations are its contract: each keyword argument is checked against
     its parameter's annotation at every call (``Any`` admits anything; a generic such as
     ``Sequence[str]`` is checked as a sequence), and a value of another type is a TypeError
     (see ``expect``)."""
-    checks: dict[str, tuple[type, ...]] = {}
 
     @functools.wraps(service)
     def call(*args: Any, **kwargs: Any) -> T:
-        if not checks:
-            hints = typing.get_type_hints(service)
-            hints.pop("return", None)
-            for name, hint in hints.items():
-                allowed = _runtime_types(hint)
-                checks[name] = allowed if allowed is not None else (object,)
-        for name, value in kwargs.items():
-            allowed = checks.get(name)
-            if allowed is not None and not _is(value, allowed):
-                names = " | ".join(getattr(t, "__name__", repr(t)) for t in allowed)
-                raise TypeError(
-                    f"{service.__name__}(): {name} must be {names}, "
-                    f"not {type(value).__name__}: {value!r}"
-                )
+        check_annotations(service, kwargs)
         return service(*args, **kwargs)
 
     return call

@@ -29,7 +29,7 @@ from leads.errors import (
     iter_errors,
 )
 from leads.filters import OWNER_ME, OWNER_NONE
-from leads.inputs import StatusChange
+from leads.inputs import FollowUpInput, RowEdit, StatusChange
 from leads.models import (
     REASON_REQUIRED_STATUSES,
     ExtendedFieldDefinition,
@@ -303,13 +303,12 @@ class FollowUpForm(ServiceFormMixin, forms.Form):
 
     def save(self, *, lead_id: int, user: Any) -> Any:
         data = self.cleaned_data
-        return services.lead_add_followup(
-            lead_id=lead_id,
+        contact = FollowUpInput(
             followed_up_on=data.get("followed_up_on"),
             next_follow_up=data.get("next_follow_up"),
             notes=data.get("notes", ""),
-            created_by=user,
         )
+        return services.lead_add_followup(lead_id=lead_id, contact=contact, created_by=user)
 
 
 class AssignOwnerForm(ServiceFormMixin, forms.Form):
@@ -717,7 +716,10 @@ class RowEditForm(ServiceFormMixin, forms.Form):
 
     def save(self, *, update: Callable[..., Any], row_id: int) -> Any:
         """``update`` is the service (reason_update, substatus_update) keyed by ``row_id``."""
-        return update(row_id, self.cleaned_data.get("name", ""), self.cleaned_data["is_active"])
+        edit = RowEdit(
+            text=self.cleaned_data.get("name", ""), is_active=self.cleaned_data["is_active"]
+        )
+        return update(row_id, edit)
 
 
 def parse_choices(text: str) -> list[Any]:

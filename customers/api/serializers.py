@@ -70,6 +70,10 @@ class CustomerRegisterSerializer(RequestSerializer):
 
     @staticmethod
     def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
-        kwargs = args(data, "first_name", "last_name", "mobile", "email", "external_id")
+        kwargs = args(data, "mobile", "email", "external_id")
+        # A name sent as null is no name.
+        kwargs.update(
+            {name: data[name] or "" for name in ("first_name", "last_name") if name in data}
+        )
         loyalty_type = loyalty_type_of(data.get("loyalty_type"), errors)
         return {**kwargs, "loyalty_type": loyalty_type}

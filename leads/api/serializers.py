@@ -201,7 +201,7 @@ class FollowUpRequestSerializer(RequestSerializer):
 
     @staticmethod
     def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
-        return inputs.followup_input(data, errors).as_kwargs()
+        return {"contact": inputs.followup_input(data, errors)}
 
 
 class StatusFieldsSerializer(RequestSerializer):

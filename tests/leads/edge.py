@@ -36,7 +36,7 @@ def lead_add_followup(*, lead_id: Any, created_by: Any, **values: Any) -> Any:
         lead_id,
         errors,
         lambda pk, check_only: services.lead_add_followup(
-            lead_id=pk, created_by=created_by, check_only=check_only, **followup.as_kwargs()
+            lead_id=pk, created_by=created_by, check_only=check_only, contact=followup
         ),
     )
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from leads import services
+from leads.inputs import RowEdit
 from leads.models import OrgSettings, Reason, Status, SubStatus
 from tests.factories import LeadFactory, ReasonFactory, SubStatusFactory
 from tests.leads import edge
@@ -111,7 +112,7 @@ def test_a_reason_is_renamed_and_the_history_shows_the_new_text(staff):
     lead = LeadFactory()
     edge.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
-    services.reason_update(reason_id=reason.pk, reason="  Price too high ")
+    services.reason_update(reason_id=reason.pk, edit=RowEdit(text="  Price too high "))
 
     assert Reason.objects.get(pk=reason.pk).reason == "Price too high"
     assert lead.status_logs.order_by("-id").first().reason.reason == "Price too high"
@@ -122,7 +123,7 @@ def test_renaming_a_reason_to_another_ones_text_is_90028(db):
     reason = ReasonFactory(reason="Relocated")
 
     with pytest.raises(ValidationError) as raised:
-        services.reason_update(reason_id=reason.pk, reason="moved AWAY")
+        services.reason_update(reason_id=reason.pk, edit=RowEdit(text="moved AWAY"))
 
     assert coded(raised.value) == [("reason", 90028, "Lead reason moved AWAY already exists")]
     assert Reason.objects.get(pk=reason.pk).reason == "Relocated"
@@ -132,14 +133,14 @@ def test_renaming_a_reason_to_nothing_is_90018(db):
     reason = ReasonFactory(reason="Relocated")
 
     with pytest.raises(ValidationError) as raised:
-        services.reason_update(reason_id=reason.pk, reason="  ")
+        services.reason_update(reason_id=reason.pk, edit=RowEdit(text="  "))
 
     assert codes(raised.value) == [90018]
 
 
 def test_updating_an_unknown_reason_is_92004(db):
     with pytest.raises(ValidationError) as raised:
-        services.reason_update(reason_id=12345, is_active=False)
+        services.reason_update(reason_id=12345, edit=RowEdit(is_active=False))
 
     assert codes(raised.value) == [92004]
 
@@ -149,7 +150,7 @@ def test_a_switched_off_reason_is_refused_for_new_changes_and_kept_on_history(st
     old = LeadFactory()
     edge.lead_change_status(lead_id=old.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
-    services.reason_update(reason_id=reason.pk, is_active=False)
+    services.reason_update(reason_id=reason.pk, edit=RowEdit(is_active=False))
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
@@ -163,7 +164,7 @@ def test_a_switched_off_reason_is_refused_for_new_changes_and_kept_on_history(st
     assert snapshot(lead) == before
     assert old.status_logs.order_by("-id").first().reason == reason
     # Switched on again, it is accepted.
-    services.reason_update(reason_id=reason.pk, is_active=True)
+    services.reason_update(reason_id=reason.pk, edit=RowEdit(is_active=True))
     edge.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
 
@@ -171,7 +172,7 @@ def test_a_sub_status_is_renamed_on_the_leads_that_have_it(db):
     sub = SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
     lead = LeadFactory(status=Status.ON_HOLD, sub_status=sub)
 
-    services.substatus_update(substatus_id=sub.pk, name="Undecided")
+    services.substatus_update(substatus_id=sub.pk, edit=RowEdit(text="Undecided"))
 
     lead.refresh_from_db()
     assert lead.sub_status.name == "Undecided"
@@ -183,9 +184,9 @@ def test_renaming_a_sub_status_to_a_name_its_status_has_is_92021(db):
     SubStatusFactory(status=Status.OPEN, name="Fresh")
 
     with pytest.raises(ValidationError) as raised:
-        services.substatus_update(substatus_id=sub.pk, name="Travelling")
+        services.substatus_update(substatus_id=sub.pk, edit=RowEdit(text="Travelling"))
     # The same name under another status is another sub-status.
-    services.substatus_update(substatus_id=sub.pk, name="Fresh")
+    services.substatus_update(substatus_id=sub.pk, edit=RowEdit(text="Fresh"))
 
     assert coded(raised.value) == [
         ("name", 92021, "Lead sub status Travelling already exists for status ON_HOLD")
@@ -197,7 +198,7 @@ def test_renaming_a_sub_status_to_nothing_is_92023(db):
     sub = SubStatusFactory(status=Status.ON_HOLD, name="Away")
 
     with pytest.raises(ValidationError) as raised:
-        services.substatus_update(substatus_id=sub.pk, name="")
+        services.substatus_update(substatus_id=sub.pk, edit=RowEdit(text=""))
 
     assert codes(raised.value) == [92023]
 
@@ -205,7 +206,7 @@ def test_renaming_a_sub_status_to_nothing_is_92023(db):
 def test_a_switched_off_sub_status_is_refused_and_kept_where_it_is(staff):
     sub = SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
     keeps = LeadFactory(status=Status.ON_HOLD, sub_status=sub)
-    services.substatus_update(substatus_id=sub.pk, is_active=False)
+    services.substatus_update(substatus_id=sub.pk, edit=RowEdit(is_active=False))
     lead = LeadFactory()
     before = snapshot(lead)
 
@@ -232,7 +233,7 @@ def test_switched_off_rows_are_not_offered(db):
     kept, off = ReasonFactory(reason="Kept"), ReasonFactory(reason="Off", is_active=False)
     sub_on = SubStatusFactory(status=Status.OPEN, name="On")
     sub_off = SubStatusFactory(status=Status.OPEN, name="Gone")
-    services.substatus_update(substatus_id=sub_off.pk, is_active=False)
+    services.substatus_update(substatus_id=sub_off.pk, edit=RowEdit(is_active=False))
 
     assert list(reason_list(active_only=True)) == [kept]
     assert list(reason_list()) == [kept, off]

@@ -48,16 +48,33 @@ class TestServicesRefuseRawValues:
         assert lead.owner_id == before
         assert lead.owner_changes.count() == 0
 
-    def test_followed_up_by_is_a_user(self, staff):
+    def test_a_contact_is_typed_inputs(self, staff):
         lead = LeadFactory()
+        # The inputs check their own annotations: a username is no staff user.
+        with pytest.raises(TypeError):
+            inputs.FollowUpInput(followed_up_on=timezone.now(), followed_up_by=staff.username)
         with pytest.raises(TypeError):
             services.lead_add_followup(
-                lead_id=lead.pk,
-                followed_up_on=timezone.now(),
-                followed_up_by=staff.username,
-                created_by=staff,
+                lead_id=lead.pk, contact={"followed_up_on": timezone.now()}, created_by=staff
             )
         assert lead.followups.count() == 0
+        contact = inputs.FollowUpInput(followed_up_on=timezone.now(), notes="Called")
+        followup = services.lead_add_followup(lead_id=lead.pk, contact=contact, created_by=staff)
+        assert (followup.notes, followup.followed_up_by) == ("Called", staff)
+
+    def test_a_rename_is_one_row_edit_for_reasons_and_sub_statuses(self):
+        reason = ReasonFactory(reason="Too dear")
+        sub = SubStatusFactory(status=Status.ON_HOLD, name="Later")
+        with pytest.raises(TypeError):
+            inputs.RowEdit(text=5)
+        with pytest.raises(TypeError):
+            services.reason_update(reason_id=reason.pk, edit=inputs.RowEdit(is_active="no"))
+        edit = inputs.RowEdit(text="Too expensive")
+        assert services.reason_update(reason_id=reason.pk, edit=edit).reason == "Too expensive"
+        off = inputs.RowEdit(is_active=False)
+        assert services.substatus_update(substatus_id=sub.pk, edit=off).is_active is False
+        sub.refresh_from_db()
+        assert (sub.name, sub.is_active) == ("Later", False)
 
     def test_org_configuration(self):
         with pytest.raises(TypeError):

@@ -22,6 +22,7 @@ from crm.pages.models import SavedView
 from customers import services as customer_services
 from customers.inputs import CustomerDetails
 from leads import services
+from leads.inputs import RowEdit
 from leads.models import (
     FollowUp,
     ImportJob,
@@ -330,10 +331,10 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
         "reasons_create": lambda: services.reasons_create(reasons=["One", "Two", "Three"]),
         "substatus_create": lambda: edge.substatus_create(status="OPEN", name="Fresh"),
         "reason_update": lambda: services.reason_update(
-            reason_id=reason.pk, reason="Renamed", is_active=False
+            reason_id=reason.pk, edit=RowEdit(text="Renamed", is_active=False)
         ),
         "substatus_update": lambda: services.substatus_update(
-            substatus_id=later.pk, name="Much later", is_active=False
+            substatus_id=later.pk, edit=RowEdit(text="Much later", is_active=False)
         ),
         "org_settings_update": lambda: services.org_settings_update(auto_register_customers=False),
         "extended_field_create": lambda: services.extended_field_create(

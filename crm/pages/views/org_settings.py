@@ -148,14 +148,12 @@ def _edit_action(
 
 
 update_reason = _edit_action(
-    lambda pk, text, active: services.reason_update(reason_id=pk, reason=text, is_active=active),
+    lambda pk, edit: services.reason_update(reason_id=pk, edit=edit),
     "Reason",
     "reasons",
 )
 update_substatus = _edit_action(
-    lambda pk, text, active: services.substatus_update(
-        substatus_id=pk, name=text, is_active=active
-    ),
+    lambda pk, edit: services.substatus_update(substatus_id=pk, edit=edit),
     "Sub-status",
     "sub-statuses",
 )
