@@ -1,8 +1,11 @@
 """Writes of the org's structure: zones, stores and tills, and the staff who work in them.
 
-Each public function is keyword-only and one transaction; values arrive as the client sent
-them (``MISSING`` when a key was not sent) and every refusal is a coded ``ValidationError``
-keyed by the field, so the API, the org-settings import and the tests report the same codes.
+Each public function is ``@typed`` (its annotations are checked at each call), keyword-only and
+one transaction. Text arrives as text (a type, a role, codes: ``MISSING`` when a key was not
+sent) and every refusal of a value is a coded ``ValidationError`` keyed by the field, so the
+API, the org-settings import and the tests report the same codes. With ``check_only`` a service
+judges its arguments and writes nothing (the API asks it so when part of a request was refused
+already, to report every problem at once).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.db import IntegrityError, transaction
 
 from crm.core.errors import ErrorCode, ErrorCollector, coded_error
 from crm.core.models import User
-from crm.core.parsing import MISSING
+from crm.core.parsing import MISSING, MissingType, typed
 
 from .models import ROLE_UNIT_TYPE, OrgUnit, Role, StaffRole, UnitType
 from .scope import forget_scope
@@ -80,6 +83,7 @@ def _checked_save(
     exists: ErrorCode,
     check: Any = None,
     key_checked: bool = False,
+    check_only: bool = False,
 ) -> Any:
     """Validates ``instance`` (``check``, else ``full_clean()``), adds every problem to what
     ``errors`` holds, and saves it. A duplicate ``key`` is ``exists`` with the value, also when
@@ -96,6 +100,8 @@ def _checked_save(
                 elif field != key or not key_checked:
                     errors.extend(ValidationError({field: [item]}))
     errors.raise_if_any()
+    if check_only:
+        return None
     try:
         with transaction.atomic():
             instance.save()
@@ -104,7 +110,9 @@ def _checked_save(
     return instance
 
 
-def _save_unit(unit: OrgUnit, errors: ErrorCollector, *, typed: bool = True) -> OrgUnit:
+def _save_unit(
+    unit: OrgUnit, errors: ErrorCollector, *, typed: bool = True, check_only: bool = False
+) -> OrgUnit | None:
     """Without a valid type (``typed`` false) the parent's rules cannot be judged: the other
     fields still are."""
 
@@ -115,18 +123,27 @@ def _save_unit(unit: OrgUnit, errors: ErrorCollector, *, typed: bool = True) -> 
             unit.clean_fields(exclude=["type", "parent"])
             unit.validate_unique()
 
-    return _checked_save(unit, errors, key="code", exists=ErrorCode.ORG_UNIT_EXISTS, check=check)
+    return _checked_save(
+        unit,
+        errors,
+        key="code",
+        exists=ErrorCode.ORG_UNIT_EXISTS,
+        check=check,
+        check_only=check_only,
+    )
 
 
+@typed
 @transaction.atomic
 def org_unit_create(
     *,
-    type: Any,
-    code: Any,
-    name: Any,
-    parent_code: Any = None,
-    is_active: Any = True,
-) -> OrgUnit:
+    type: str | None = None,
+    code: str | None = None,
+    name: str | None = None,
+    parent_code: str | None = None,
+    is_active: bool = True,
+    check_only: bool = False,
+) -> OrgUnit | None:
     """A new zone, store or till: 90035 bad type, 90046 unknown parent, 90036 a parent of the
     wrong type (or a till without a store), 90037 a code that exists."""
     errors = ErrorCollector()
@@ -139,19 +156,21 @@ def org_unit_create(
         parent=parent,
         is_active=bool(is_active) if is_active is not None else True,
     )
-    return _save_unit(unit, errors, typed=unit_type is not None)
+    return _save_unit(unit, errors, typed=unit_type is not None, check_only=check_only)
 
 
+@typed
 @transaction.atomic
 def org_unit_update(
     *,
     unit_code: str,
-    type: Any = MISSING,
-    code: Any = MISSING,
-    name: Any = MISSING,
-    parent_code: Any = MISSING,
-    is_active: Any = MISSING,
-) -> OrgUnit:
+    type: str | None | MissingType = MISSING,
+    code: str | None | MissingType = MISSING,
+    name: str | None | MissingType = MISSING,
+    parent_code: str | None | MissingType = MISSING,
+    is_active: bool | MissingType = MISSING,
+    check_only: bool = False,
+) -> OrgUnit | None:
     """Changes only what is sent. 90039 for no such unit; a unit with units under it keeps its
     type (90047), since they would no longer fit under it."""
     unit = OrgUnit.objects.select_for_update().filter(code=unit_code).first()
@@ -172,7 +191,12 @@ def org_unit_update(
         unit.parent = _parent(parent_code, errors)
     if is_active is not MISSING:
         unit.is_active = bool(is_active)
-    return _save_unit(unit, errors, typed=not errors.has(ErrorCode.ORG_UNIT_TYPE_INVALID))
+    return _save_unit(
+        unit,
+        errors,
+        typed=not errors.has(ErrorCode.ORG_UNIT_TYPE_INVALID),
+        check_only=check_only,
+    )
 
 
 # --- staff --------------------------------------------------------------------------------
@@ -265,7 +289,7 @@ def _apply_role(user: User, role: str | None, units: Iterable[OrgUnit]) -> None:
     forget_scope(user)
 
 
-def _save_user(user: User, errors: ErrorCollector) -> None:
+def _save_user(user: User, errors: ErrorCollector, *, check_only: bool = False) -> None:
     _checked_save(
         user,
         errors,
@@ -274,21 +298,24 @@ def _save_user(user: User, errors: ErrorCollector) -> None:
         # The email is judged above, with its own code.
         check=lambda: user.full_clean(exclude=["password", "email"]),
         key_checked=True,
+        check_only=check_only,
     )
 
 
+@typed
 @transaction.atomic
 def staff_create(
     *,
-    username: Any,
-    first_name: Any = "",
-    last_name: Any = "",
-    email: Any = "",
-    password: Any = None,
-    role: Any = None,
-    units: Any = None,
-    is_active: Any = True,
-) -> User:
+    username: str | None = None,
+    first_name: str | None = "",
+    last_name: str | None = "",
+    email: str | None = "",
+    password: str | None = None,
+    role: str | None = None,
+    units: list[str] | str | None = None,
+    is_active: bool = True,
+    check_only: bool = False,
+) -> User | None:
     """A staff user with a role over some units. The password goes through Django's password
     validators (90044); without one the account cannot log in until one is set. 90042 for a
     username that exists (whatever its case), 90040/90041/90046 for the role and units."""
@@ -312,24 +339,28 @@ def staff_create(
         checked = _check_password(password, user, errors)
         if checked:
             user.set_password(checked)
-    _save_user(user, errors)
+    _save_user(user, errors, check_only=check_only)
+    if check_only:
+        return None
     _apply_role(user, role_value, unit_list)
     return user
 
 
+@typed
 @transaction.atomic
 def staff_update(
     *,
     username: str,
-    first_name: Any = MISSING,
-    last_name: Any = MISSING,
-    email: Any = MISSING,
-    password: Any = MISSING,
-    role: Any = MISSING,
-    units: Any = MISSING,
-    is_active: Any = MISSING,
-    changed_by: Any = None,
-) -> User:
+    first_name: str | None | MissingType = MISSING,
+    last_name: str | None | MissingType = MISSING,
+    email: str | None | MissingType = MISSING,
+    password: str | None | MissingType = MISSING,
+    role: str | None | MissingType = MISSING,
+    units: list[str] | str | None | MissingType = MISSING,
+    is_active: bool | MissingType = MISSING,
+    changed_by: User | None = None,
+    check_only: bool = False,
+) -> User | None:
     """Changes only what is sent; 90043 for no such staff user. ``role`` without ``units``
     keeps the units (checked against the new role); ``role: null`` removes the role. A
     superuser's account is changed only by a superuser (90002): an org admin who could set its
@@ -362,8 +393,9 @@ def staff_update(
             unit_list = _units(role_value, unit_codes, errors)
         else:
             unit_list = _units(role_value, units, errors)
-        _save_user(user, errors)
-        _apply_role(user, role_value, unit_list)
+        _save_user(user, errors, check_only=check_only)
+        if not check_only:
+            _apply_role(user, role_value, unit_list)
     else:
-        _save_user(user, errors)
-    return user
+        _save_user(user, errors, check_only=check_only)
+    return None if check_only else user

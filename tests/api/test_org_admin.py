@@ -364,3 +364,26 @@ def test_an_org_admin_cannot_change_a_superusers_account(admin_api, client_for):
     assert response.status_code == 200
     root.refresh_from_db()
     assert root.first_name == "Rooted"
+
+
+@pytest.mark.parametrize(
+    "url,body,code",
+    [
+        ("/v2/orgUnits", {"type": {}, "code": "S1", "name": "X"}, 90035),
+        ("/v2/orgUnits", {"type": 3, "code": "S1", "name": "X"}, 90035),
+        ("/v2/staff", {"username": "x", "role": ["ADMIN"]}, 90040),
+    ],
+)
+def test_a_choice_that_is_not_text_is_its_code_not_a_server_error(admin_api, url, body, code):
+    response = admin_api.post(url, body, format="json")
+    assert response.status_code == 400
+    assert code in codes(response)
+    assert not OrgUnit.objects.exists()
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_put_with_a_choice_that_is_not_text_changes_nothing(admin_api, s1):
+    response = admin_api.put("/v2/orgUnits/S1", {"type": {}, "name": "New"}, format="json")
+    assert_error_envelope(response, 400, 90035)
+    s1.refresh_from_db()
+    assert s1.name == "Bandra"

@@ -20,7 +20,7 @@ from crm.core.api.schema import error_response as _errors
 from crm.core.api.schema import paging_parameters
 from crm.core.api.serializers import call_service
 from crm.core.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
-from crm.core.errors import ErrorCode
+from crm.core.errors import ErrorCode, ErrorCollector
 
 from .. import selectors, services
 from ..models import UnitType
@@ -82,11 +82,28 @@ class OrgAdminViewSet(ApiViewSet):
     response_serializer: type[Any]
     not_found: ErrorCode
 
-    def create_row(self, data: dict[str, Any]) -> Any:
+    # The typed services (crm.org.services) and the keyword arguments of a parsed request.
+    create_service: Any
+    update_service: Any
+
+    # A field sent as any JSON value (a choice), refused unless text with its code.
+    choice_fields: dict[str, ErrorCode] = {}
+
+    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
-    def update_row(self, key: str, data: dict[str, Any]) -> Any:
+    def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
+
+    def typed_arguments(self, arguments: dict[str, Any], errors: ErrorCollector) -> dict:
+        """The services take a choice as text (or None): any other JSON value is refused here
+        with the choice's code, and left out for the service's check."""
+        for name, code in self.choice_fields.items():
+            value = arguments.get(name)
+            if value is not None and not isinstance(value, str):
+                errors.add(name, code, value)
+                arguments.pop(name)
+        return arguments
 
     def get_row(self, key: str) -> Any:
         raise NotImplementedError
@@ -99,7 +116,11 @@ class OrgAdminViewSet(ApiViewSet):
 
     def create(self, request: Request) -> Response:
         def respond() -> Response:
-            row = call_service(self.request_serializer(data=request.data), self.create_row)
+            row = call_service(
+                self.request_serializer(data=request.data),
+                type(self).create_service,
+                lambda data, errors: self.typed_arguments(self.create_arguments(data), errors),
+            )
             key = getattr(row, self.lookup_url_kwarg)
             url = reverse(f"{self.basename}-detail", kwargs={self.lookup_url_kwarg: key})
             return self._answer(key, headers={"Location": request.build_absolute_uri(url)})
@@ -112,7 +133,9 @@ class OrgAdminViewSet(ApiViewSet):
     def update(self, request: Request, **kwargs: str) -> Response:
         key = kwargs[self.lookup_url_kwarg]
         row = call_service(
-            self.request_serializer(data=request.data), lambda data: self.update_row(key, data)
+            self.request_serializer(data=request.data),
+            type(self).update_service,
+            lambda data, errors: self.typed_arguments(self.update_arguments(key, data), errors),
         )
         return self._answer(getattr(row, self.lookup_url_kwarg))
 
@@ -190,13 +213,15 @@ class OrgUnitViewSet(OrgAdminViewSet):
         units = selectors.org_unit_list(type=unit_type.upper() if unit_type else None)
         return self.page(units, OrgUnitSerializer)
 
-    def create_row(self, data: dict[str, Any]) -> Any:
-        return services.org_unit_create(**OrgUnitRequestSerializer.create_kwargs(data))
+    create_service = staticmethod(services.org_unit_create)
+    choice_fields = {"type": ErrorCode.ORG_UNIT_TYPE_INVALID}
+    update_service = staticmethod(services.org_unit_update)
 
-    def update_row(self, key: str, data: dict[str, Any]) -> Any:
-        return services.org_unit_update(
-            unit_code=key, **OrgUnitRequestSerializer.update_kwargs(data)
-        )
+    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        return OrgUnitRequestSerializer.create_kwargs(data)
+
+    def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
+        return {"unit_code": key, **OrgUnitRequestSerializer.update_kwargs(data)}
 
     def get_row(self, key: str) -> Any:
         return selectors.org_unit_get(code=key)
@@ -232,15 +257,19 @@ class StaffViewSet(OrgAdminViewSet):
     def list(self, request: Request) -> Response:
         return self.page(selectors.staff_list(), StaffSerializer)
 
-    def create_row(self, data: dict[str, Any]) -> Any:
-        return services.staff_create(**StaffRequestSerializer.create_kwargs(data))
+    create_service = staticmethod(services.staff_create)
+    choice_fields = {"role": ErrorCode.ROLE_INVALID}
+    update_service = staticmethod(services.staff_update)
 
-    def update_row(self, key: str, data: dict[str, Any]) -> Any:
-        return services.staff_update(
-            username=key,
-            changed_by=self.request.user,
+    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        return StaffRequestSerializer.create_kwargs(data)
+
+    def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "username": key,
+            "changed_by": self.request.user,
             **StaffRequestSerializer.update_kwargs(data),
-        )
+        }
 
     def get_row(self, key: str) -> Any:
         return selectors.staff_get(username=key)
