@@ -22,6 +22,7 @@ from crm.core.parsing import MISSING, parse_id
 from customers.models import Customer
 from customers.selectors import customer_find, customer_get, customer_search
 
+from .access import visible_lead
 from .errors import ErrorCode, coded_error
 from .models import (
     ACTIVE_STATUSES,
@@ -44,16 +45,16 @@ User = get_user_model()
 def lead_base_queryset() -> QuerySet[Lead]:
     """Leads with the rows a list shows (customer, owner, sub-status, source) joined."""
     return Lead.objects.select_related(
-        "customer", "owner", "sub_status", "org_source", "created_by", "last_updated_by"
+        "customer", "owner", "sub_status", "org_source", "created_by", "last_updated_by", "store"
     )
 
 
 def lead_list_page_queryset() -> QuerySet[Lead]:
     """Leads with only what the staff list page shows joined (customer, owner, sub-status,
     source), without the extended fields it does not show."""
-    return Lead.objects.select_related("customer", "owner", "sub_status", "org_source").defer(
-        "extended_fields"
-    )
+    return Lead.objects.select_related(
+        "customer", "owner", "sub_status", "org_source", "store"
+    ).defer("extended_fields")
 
 
 def lead_detail_queryset() -> QuerySet[Lead]:
@@ -119,14 +120,11 @@ def duplicate_lead_id(
     return active_lead_id(customer=customer, type=type, lead_for=lead_for.strip())
 
 
-def lead_get(*, lead_id: Any, detail: bool = True) -> Lead:
-    """One lead, or the coded 92001."""
-    pk = parse_id(lead_id)
+def lead_get(*, lead_id: Any, user: Any, detail: bool = True) -> Lead:
+    """One lead ``user`` may see, or the coded 92001 (also for one they may not see: nothing
+    tells them it exists). ``user`` None is the system itself."""
     queryset = lead_detail_queryset() if detail else lead_base_queryset()
-    lead = queryset.filter(pk=pk).first() if pk is not None else None
-    if lead is None:
-        raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
-    return lead
+    return visible_lead(queryset, user, lead_id)
 
 
 def lead_status_log(*, lead: Lead) -> QuerySet[LeadStatus]:

@@ -20,10 +20,13 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from crm.core.parsing import MISSING, parse_id
+from crm.org.scope import scope_for
+from crm.org.selectors import store_for_lead
 from customers.models import Customer
 from customers.services import customer_resolve
 
 from . import events
+from .access import LeadAction, check, check_create, default_store_id, lead_to_act_on
 from .batch import LeadBatch
 from .errors import (
     ErrorCode,
@@ -45,6 +48,7 @@ from .models import (
     OwnerChange,
     Reason,
     Status,
+    StoreChange,
     SubStatus,
 )
 from .resolvers import (
@@ -97,17 +101,6 @@ class BulkItemResult:
         return not self.errors
 
 
-def _lock_lead(lead_id: Any) -> Lead:
-    """The lead's row, locked until the transaction ends (PostgreSQL), or 92001."""
-    if isinstance(lead_id, Lead):
-        lead_id = lead_id.pk
-    pk = parse_id(lead_id)
-    lead = Lead.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
-    if lead is None:
-        raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
-    return lead
-
-
 def _full_clean(instance: Any, errors: ErrorCollector, exclude: Iterable[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude))
@@ -143,13 +136,21 @@ def lead_create(
     status_log_details: Sequence[dict[str, Any]] = (),
     recorded_by: Any = None,
     import_job: ImportJob | None = None,
+    store_code: Any = MISSING,
+    entity_type: Any = None,
 ) -> LeadCreateResult:
     """Add a lead, replaying its past statuses and follow-ups as history.
 
     The status log is the history sent, and a row for the lead's status only when that history
     does not already end with it. ``recorded_by`` is who sent the request when it names
-    another staff user as ``created_by``."""
+    another staff user as ``created_by``.
+
+    The lead's store is the one ``store_code`` names (a till's code: its store; with
+    ``entity_type`` the code must be of that type), else the creator's when they work at
+    exactly one, else none. 90038 for a code naming no active store; 90034 when whoever sent
+    the request does not cover that store."""
     errors = ErrorCollector()
+    store = _lead_store(store_code, entity_type, created_by, recorded_by, errors)
     if customer is None:
         customer = customer_resolve(
             user_id=user_id,
@@ -183,6 +184,7 @@ def lead_create(
         last_updated_by=created_by,
         recorded_by=recorded_by,
         import_job=import_job,
+        store_id=store,
     )
     lead.sub_status = resolve_sub_status(status, sub_status, errors)
     lead.owner = resolve_staff_user(owner, errors)
@@ -294,6 +296,21 @@ def lead_create_many(
     return results
 
 
+def _lead_store(
+    store_code: Any, entity_type: Any, created_by: Any, recorded_by: Any, errors: ErrorCollector
+) -> int | None:
+    """The new lead's store id (see lead_create()); problems are added to ``errors``."""
+    if store_code is MISSING or is_blank(store_code):
+        return default_store_id(created_by)
+    try:
+        store = store_for_lead(code=store_code, entity_type=entity_type)
+        check_create(recorded_by or created_by, store)
+    except ValidationError as exc:
+        errors.extend(exc)
+        return None
+    return store.pk
+
+
 def _history_row(item: Any, index: int, errors: ErrorCollector) -> LeadStatus:
     prefix = f"status_log_details[{index}]."
     if not isinstance(item, dict):
@@ -356,7 +373,7 @@ def lead_change_status(
 ) -> Lead:
     """Move a lead to another status (or sub-status), appending one status log row.
     ``recorded_by`` is who sent the request when it names another staff user as the changer."""
-    lead = _lock_lead(lead_id)
+    lead = lead_to_act_on(lead_id, recorded_by or changed_by, LeadAction.CHANGE)
     errors = ErrorCollector()
     if lead.is_closed:
         errors.add("status", ErrorCode.LEAD_CLOSED)
@@ -398,6 +415,11 @@ def lead_bulk_change_status(
             raise coded_error(ErrorCode.INVALID_FIELD, "item", "expected an object")
         if is_blank(item.get("lead_id", MISSING)):
             raise coded_error(ErrorCode.LEAD_ID_NULL)
+        # Closing many leads at once (DELETED cannot be undone) is a manager's call.
+        closing = item.get("status") in (Status.DELETED, Status.LOST)
+        lead_to_act_on(
+            item["lead_id"], changed_by, LeadAction.BULK_CLOSE if closing else LeadAction.CHANGE
+        )
         return lead_change_status(
             lead_id=item["lead_id"],
             status=item.get("status"),
@@ -447,7 +469,7 @@ def lead_add_followup(
     """Record a contact; the lead's lastFollowUp becomes the latest one, nextFollowUp the one
     given (if any). ``recorded_by`` is who sent the request when it names another staff user
     as ``created_by``."""
-    lead = _lock_lead(lead_id)
+    lead = lead_to_act_on(lead_id, recorded_by or created_by, LeadAction.CHANGE)
     errors = ErrorCollector()
     followup = FollowUp(
         lead=lead,
@@ -482,18 +504,21 @@ def lead_add_followup(
 
 @transaction.atomic
 def lead_assign_owner(*, lead_id: Any, owner: Any, changed_by: Any) -> Lead:
-    """Give the lead to another staff user (or to nobody), keeping the change as history."""
-    lead = _lock_lead(lead_id)
+    """Give the lead to another staff user (or to nobody), keeping the change as history.
+    90034 when ``changed_by``'s role does not let them give it to that person."""
+    lead = lead_to_act_on(lead_id, changed_by, None)
     _assign(lead, owner, changed_by)
     return lead
 
 
-def _assign(lead: Lead, owner: Any, changed_by: Any) -> None:
+def _assign(lead: Lead, owner: Any, changed_by: Any, *, checked: bool = True) -> None:
     errors = ErrorCollector()
     new_owner = resolve_staff_user(owner, errors)
     errors.raise_if_any()
     if (new_owner.pk if new_owner else None) == lead.owner_id:
         return
+    if checked and changed_by is not None:
+        check(changed_by, LeadAction.ASSIGN, lead, to=new_owner)
     previous = lead.owner_id
     lead.owner = new_owner
     lead.last_updated_on = timezone.now()
@@ -531,10 +556,13 @@ def lead_update(
     extended_fields: Any = MISSING,
     owner: Any = MISSING,
     next_follow_up: Any = MISSING,
+    store_code: Any = MISSING,
 ) -> Lead:
-    """Update a lead's extended fields (merged; a null value removes the key), owner and next
-    follow-up. Status changes go through lead_change_status()."""
-    lead = _lock_lead(lead_id)
+    """Update a lead's extended fields (merged; a null value removes the key), owner, next
+    follow-up and store (a handover, see lead_move_store()). Status changes go through
+    lead_change_status(). The owner is applied before the store."""
+    details = extended_fields is not MISSING or next_follow_up is not MISSING
+    lead = lead_to_act_on(lead_id, updated_by, LeadAction.CHANGE if details else None)
     stored = {name: lead.loaded_value(name) for name in ("extended_fields", "next_follow_up")}
     errors = ErrorCollector()
     if extended_fields is not MISSING:
@@ -550,6 +578,8 @@ def lead_update(
     errors.raise_if_any()
     if owner is not MISSING:
         _assign(lead, owner, updated_by)
+    if store_code is not MISSING:
+        _move(lead, store_code, updated_by)
     lead.last_updated_on = timezone.now()
     lead.last_updated_by = updated_by
     _full_clean(lead, errors)
@@ -565,6 +595,40 @@ def lead_update(
     if changed:
         events.lead_updated(lead=lead, actor=updated_by, fields=changed)
     return lead
+
+
+@transaction.atomic
+def lead_move_store(*, lead_id: Any, store_code: Any, changed_by: Any) -> Lead:
+    """Hand the lead over to another store (a till's code: its store), keeping the change as
+    history; its owner is cleared when they do not work at the new store. 90038 for a code
+    naming no active store, 90034 when ``changed_by`` may not move it there."""
+    lead = lead_to_act_on(lead_id, changed_by, None)
+    _move(lead, store_code, changed_by)
+    return lead
+
+
+def _move(lead: Lead, store_code: Any, changed_by: Any) -> None:
+    store = store_for_lead(code=store_code)
+    if store.pk == lead.store_id:
+        return
+    if changed_by is not None:
+        check(changed_by, LeadAction.MOVE, lead, to=store)
+    previous = lead.store_id
+    if lead.owner_id is not None and not scope_for(lead.owner).covers_store(store.pk):
+        # Whoever held it does not work at the new store: the new store's staff take it up.
+        _assign(lead, None, changed_by, checked=False)
+    lead.store = store
+    lead.last_updated_on = timezone.now()
+    lead.last_updated_by = changed_by
+    lead.save(update_fields=["store", "last_updated_on", "last_updated_by"])
+    StoreChange.objects.create(
+        lead=lead,
+        from_store_id=previous,
+        to_store=store,
+        changed_by=changed_by,
+        changed_on=lead.last_updated_on,
+    )
+    events.lead_store_changed(lead=lead, actor=changed_by, previous_store_id=previous)
 
 
 # --- org configuration ----------------------------------------------------------------------

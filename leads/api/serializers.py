@@ -100,6 +100,12 @@ class LeadSerializer(serializers.Serializer):
     )
     owner = UsernameField("owner")
     orgSourceId = serializers.IntegerField(source="org_source_id", read_only=True)  # noqa: N815
+    storeCode = serializers.CharField(  # noqa: N815
+        source="store.code",
+        read_only=True,
+        allow_null=True,
+        help_text="The store the lead belongs to (its entityCode); null: an org-level lead.",
+    )
     nextFollowUp = DateTimeField(  # noqa: N815
         source="next_follow_up", read_only=True, allow_null=True
     )
@@ -244,6 +250,16 @@ LEAD_CREATE_EXAMPLE = {
 }
 
 
+def store_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    """``storeCode``, or Capillary's ``entityType`` + ``entityCode``, as lead_create() takes
+    them."""
+    if "store_code" in data:
+        return {"store_code": data["store_code"]}
+    if "entity_code" in data:
+        return {"store_code": data["entity_code"], "entity_type": data.get("entity_type")}
+    return {}
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample("By identifier", value=LEAD_CREATE_EXAMPLE, request_only=True),
@@ -303,11 +319,30 @@ class LeadCreateSerializer(StatusFieldsSerializer):
     statusLogDetails = StatusLogRequestSerializer(  # noqa: N815
         source="status_log_details", many=True, required=False, allow_null=True
     )
+    storeCode = RawField(  # noqa: N815
+        source="store_code",
+        required=False,
+        allow_null=True,
+        schema=NULLABLE_TEXT,
+        help_text="The store (or a till of it) the lead belongs to; default: your store when "
+        "you work at exactly one (90038 unknown or inactive, 90034 outside your stores).",
+    )
+    entityType = RawField(  # noqa: N815
+        source="entity_type",
+        required=False,
+        allow_null=True,
+        schema={"type": "string", "nullable": True, "enum": ["STORE", "TILL"]},
+        help_text="Capillary's way to name the store: with entityCode (storeCode wins).",
+    )
+    entityCode = RawField(  # noqa: N815
+        source="entity_code", required=False, allow_null=True, schema=NULLABLE_TEXT
+    )
 
     @staticmethod
     def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
         customer = data.get("customer")
         return {
+            **store_kwargs(data),
             "lead_for": data.get("lead_for"),
             "user_id": arg(data, "user_id"),
             "org_source_id": arg(data, "org_source_id"),
@@ -354,10 +389,18 @@ class LeadUpdateSerializer(RequestSerializer):
     nextFollowUp = DateTimeField(  # noqa: N815
         source="next_follow_up", required=False, allow_null=True
     )
+    storeCode = RawField(  # noqa: N815
+        source="store_code",
+        required=False,
+        allow_null=True,
+        schema=NULLABLE_TEXT,
+        help_text="Hand the lead over to this store (managers; kept in its history). Its owner "
+        "is cleared when they do not work there.",
+    )
 
     @staticmethod
     def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-        return args(data, "extended_fields", "owner", "next_follow_up")
+        return args(data, "extended_fields", "owner", "next_follow_up", "store_code")
 
 
 class BulkStatusItemSerializer(StatusChangeSerializer):
