@@ -32,19 +32,21 @@ class LeadAction(StrEnum):
     BULK_CLOSE = "bulk close"
 
 
-def visible_q(user: Any) -> Q | None:
-    """The leads ``user`` may see, as a condition on Lead; None: every lead.
+def visible_q(user: Any, prefix: str = "") -> Q | None:
+    """The leads ``user`` may see, as a condition on Lead (on the lead at ``prefix``, such as
+    "lead__" or "leads__", for rows that point to one); None: every lead.
 
     Everyone sees the leads they own or created; associates and store managers the leads of
     their stores, zone managers of their zones' stores; admins and superusers every lead. A
     staff user with no role sees only their own (the safe answer for an account nobody placed).
     """
     if user is None or not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
+        return Q(**{f"{prefix}pk__in": []})
     if user.is_superuser:
         return None
-    own = Q(owner_id=user.pk) | Q(created_by_id=user.pk)
-    return Q(is_org_admin(user.pk)) | Q(store_id__in=stores_covered(user.pk).values("pk")) | own
+    own = Q(**{f"{prefix}owner_id": user.pk}) | Q(**{f"{prefix}created_by_id": user.pk})
+    stores = Q(**{f"{prefix}store_id__in": stores_covered(user.pk).values("pk")})
+    return Q(is_org_admin(user.pk)) | stores | own
 
 
 def visible_leads(queryset: QuerySet[Lead], user: Any) -> QuerySet[Lead]:

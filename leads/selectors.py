@@ -22,7 +22,7 @@ from crm.core.parsing import MISSING, parse_id
 from customers.models import Customer
 from customers.selectors import customer_find, customer_get, customer_search
 
-from .access import visible_lead
+from .access import visible_lead, visible_q
 from .errors import ErrorCode, coded_error
 from .models import (
     ACTIVE_STATUSES,
@@ -36,6 +36,7 @@ from .models import (
     OwnerChange,
     Reason,
     Status,
+    StoreChange,
     SubStatus,
 )
 
@@ -351,14 +352,17 @@ def with_item_names(leads: Iterable[Lead]) -> list[Lead]:
     return leads
 
 
-def customer_list(*, q: str = "") -> QuerySet[Customer]:
+def customer_list(*, q: str = "", user: Any) -> QuerySet[Customer]:
     """Customers as ``customer_search`` finds them, each with its number of leads and of
-    active leads counted in the same query."""
+    active leads that ``user`` may see, counted in the same query (None: the system, every
+    lead)."""
+    visible = (visible_q(user, "leads__") if user is not None else None) or Q()
+    active = Q(leads__status__in=list(ACTIVE_STATUSES))
     return customer_search(
         q=q,
         customers=Customer.objects.annotate(
-            lead_count=Count("leads"),
-            active_lead_count=Count("leads", filter=Q(leads__status__in=list(ACTIVE_STATUSES))),
+            lead_count=Count("leads", filter=visible) if visible else Count("leads"),
+            active_lead_count=Count("leads", filter=active & visible),
         ),
     )
 
@@ -499,6 +503,15 @@ def _owner_entries(scope: Q, limit: int) -> list[TimelineEntry]:
     return [TimelineEntry("owner", row.changed_on, row.lead, row.changed_by, row) for row in rows]
 
 
+def _store_entries(scope: Q, limit: int) -> list[TimelineEntry]:
+    rows = (
+        StoreChange.objects.filter(scope)
+        .select_related("lead", "from_store", "to_store", "changed_by")
+        .order_by("-changed_on", "-id")[:limit]
+    )
+    return [TimelineEntry("store", row.changed_on, row.lead, row.changed_by, row) for row in rows]
+
+
 # Each kind of entry: a function giving the newest ``limit`` entries of the leads matching a
 # condition on the lead (``lead__...``), newest first, in one query. A new kind (store
 # changes, say) is one more function here and one more template in templates/leads/timeline/.
@@ -506,6 +519,7 @@ TIMELINE_KINDS: tuple[Callable[[Q, int], list[TimelineEntry]], ...] = (
     _status_entries,
     _followup_entries,
     _owner_entries,
+    _store_entries,
 )
 
 
@@ -524,10 +538,13 @@ def lead_timeline(*, lead: Lead, limit: int = TIMELINE_LIMIT) -> list[TimelineEn
     return entries
 
 
-def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
-    """The same over every lead of the customer, each entry naming its lead (with the catalog
-    name of its item: one query more)."""
-    entries = _timeline(Q(lead__customer=customer), limit)
+def customer_timeline(
+    *, customer: Customer, user: Any, limit: int = TIMELINE_LIMIT
+) -> list[TimelineEntry]:
+    """The same over every lead of the customer that ``user`` may see, each entry naming its
+    lead (with the catalog name of its item: one query more)."""
+    visible = (visible_q(user, "lead__") if user is not None else None) or Q()
+    entries = _timeline(Q(lead__customer=customer) & visible, limit)
     leads = {entry.lead.pk: entry.lead for entry in entries}
     with_item_names(leads.values())
     for entry in entries:

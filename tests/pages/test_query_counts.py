@@ -47,9 +47,9 @@ def make_leads(count, *, owner, customer=None, catalog=(), **extra):
     return leads
 
 
-# frame + owners, sources, sub-statuses, reasons (filter bar and bulk bar), the person's
-# saved views, count, page, catalog names
-LEAD_LIST = FRAME_QUERIES + 8
+# frame + owners, sources, sub-statuses, reasons, stores (filter bar and bulk bar), the
+# person's saved views, count, page, catalog names
+LEAD_LIST = FRAME_QUERIES + 9
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
@@ -139,8 +139,9 @@ def test_customer_list_budget(staff_client, staff, catalog, django_assert_num_qu
 
 
 # frame + customer, count, page, catalog names; the composer's leads and their names; the
-# timeline: status changes, follow-ups, owner changes, the names of their leads' items
-CUSTOMER_PAGE = FRAME_QUERIES + 4 + 2 + 4
+# timeline: status changes, follow-ups, owner changes, store changes, the names of their
+# leads' items
+CUSTOMER_PAGE = FRAME_QUERIES + 4 + 2 + 5
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
@@ -155,8 +156,9 @@ def test_customer_page_budget(staff_client, staff, catalog, django_assert_num_qu
 
 
 # frame + lead, catalog name, sub-statuses, reasons, owners, extended-field definitions; the
-# timeline: status changes, follow-ups, owner changes
-LEAD_PAGE = FRAME_QUERIES + 6 + 3
+# user's role (may they hand the lead over?) and the stores to offer; the timeline: status
+# changes, follow-ups, owner changes, store changes
+LEAD_PAGE = FRAME_QUERIES + 6 + 2 + 4
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
