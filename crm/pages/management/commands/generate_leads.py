@@ -3,8 +3,9 @@
 Each lead gets 2-4 follow-ups and 2-4 status rows; about N/3 customers are shared by the
 leads; owners are drawn from ~20 staff users, each an associate of a few of the org's stores,
 and each lead belongs to a store of its owner's (an unowned lead to any store). The data is
-consistent with what the services would have written: the status log ends with the lead's status and sub-status, consecutive
-rows differ, ``last_follow_up`` is the latest follow-up, closed leads have no next follow-up.
+consistent with what the services would have written: the status log ends with the lead's
+status and sub-status, consecutive rows differ, ``last_follow_up`` is the latest follow-up,
+closed leads have no next follow-up.
 
 On PostgreSQL the rows go in with ``COPY`` (explicit ids, sequences reset afterwards, then
 ``VACUUM ANALYZE``); elsewhere with ``executemany``. The whole load is one transaction.
