@@ -2,11 +2,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from crm.core.models import active_staff
 
 from . import services
-from .access import LeadAction, may, visible_leads
+from .access import LeadAction, check, check_create, may, visible_leads
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
@@ -109,6 +110,33 @@ class LeadAdminForm(forms.ModelForm):
         model = Lead
         fields = (*LEAD_COLUMNS, "next_follow_up", "extended_fields")
 
+    # The signed-in user (LeadAdmin.get_form sets it): what their role refuses is shown on the
+    # field with its code, before the services would refuse it.
+    user: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.user is None:
+            return data
+        lead, store = self.instance, data.get("store")
+        checks = []
+        if lead.pk is None:
+            checks.append(("store", lambda: check_create(self.user, store)))
+        else:
+            if "owner" in self.changed_data:
+                owner = data.get("owner")
+                checks.append(
+                    ("owner", lambda: check(self.user, LeadAction.ASSIGN, lead, to=owner))
+                )
+            if "store" in self.changed_data and store is not None:
+                checks.append(("store", lambda: check(self.user, LeadAction.MOVE, lead, to=store)))
+        for field, run in checks:
+            try:
+                run()
+            except ValidationError as exc:
+                self.add_error(field, exc)
+        return data
+
 
 @admin.register(Lead)
 class LeadAdmin(VisibleLeadsMixin, admin.ModelAdmin):
@@ -158,6 +186,10 @@ class LeadAdmin(VisibleLeadsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Leads are never hard-deleted: the DELETED status is the soft delete.
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A lead the user sees but may not change (their role) is shown read-only.

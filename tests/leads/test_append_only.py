@@ -1,4 +1,5 @@
-"""Status log, owner and store history rows are written once: the ORM and the database refuse edits."""
+"""Status log, owner and store history rows are written once: the ORM and the database refuse
+edits."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction

@@ -286,3 +286,23 @@ def test_superusers_see_every_lead_in_the_admin(world, admin_user, client_for):
     response = client_for(admin_user).get(reverse("admin:leads_lead_changelist"))
 
     assert response.context["cl"].result_count == Lead.objects.count()
+
+
+def test_the_admin_form_refuses_what_the_role_does_not_allow_with_its_code(world, admin_as):
+    from tests.leads.test_admin import form_data
+
+    client = admin_as("alice")
+    lead = world.leads["alice_s1"]
+    url = reverse("admin:leads_lead_change", args=[lead.pk])
+
+    response = client.post(
+        url,
+        form_data(client, lead, owner=str(world.users["ann"].pk), store=str(world.units["S2"].pk)),
+    )
+
+    assert response.status_code == 200  # the form again, with its errors
+    errors = response.context["adminform"].form.errors.as_data()
+    assert [e.code for e in errors["owner"]] == [e.code for e in errors["store"]] == [90034]
+    lead.refresh_from_db()
+    assert (lead.owner.username, lead.store.code) == ("alice", "S1")
+    assert not StoreChange.objects.exists()
