@@ -115,6 +115,10 @@ RULE_CODES = {code for code in REGISTRY if 92001 <= code <= 92025} | {
     int(ErrorCode.FOLLOWED_UP_IN_FUTURE),
     # LOST or DELETED without a reason (reasonId is optional in the schema: the org decides).
     int(ErrorCode.CLOSE_REASON_REQUIRED),
+    # A storeCode or entityCode naming no active store or unit (any text is schema-valid).
+    int(ErrorCode.UNKNOWN_STORE),
+    # What the caller's role does not allow (the role table; any request may meet it).
+    int(ErrorCode.LEAD_FORBIDDEN),
 }
 
 
