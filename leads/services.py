@@ -3,6 +3,13 @@
 Rules live in the models' ``clean()`` where they concern one row; what needs the request
 (customer resolution, history replay, "nothing would change") lives here. Every problem
 found is collected and raised together as one ``ValidationError`` of coded errors.
+
+The services are ``@typed``: their annotations are their contract, checked at each call, and
+they take Python values (``Status``, ids as ``int``, ``User`` rows, ``datetime``s, the inputs
+of ``leads.inputs``), never a client's raw value: the edges type those (``leads.inputs``).
+A service with ``check_only`` runs every check and writes nothing: it raises every problem, or
+returns None; an edge that refused a value calls it so (``check_all``), so that one answer
+lists every problem of a request. A customer to register is then only checked.
 """
 
 from __future__ import annotations
@@ -16,12 +23,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from crm.core.parsing import MISSING, parse_id
+from crm.core.db import save_unique
+from crm.core.parsing import MISSING, MissingType, expect, typed
 from crm.org.scope import scope_for
 from crm.org.selectors import store_for_lead
+from customers.inputs import CustomerDetails
 from customers.models import Customer
 from customers.services import customer_resolve
 
@@ -36,6 +45,7 @@ from .errors import (
     error_item,
     error_items,
 )
+from .inputs import FollowUpInput, RowEdit, StatusChange
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
@@ -101,9 +111,11 @@ class BulkItemResult:
         return not self.errors
 
 
-def _full_clean(instance: Any, errors: ErrorCollector, exclude: Iterable[str] = ()) -> None:
+def _full_clean(
+    instance: Any, errors: ErrorCollector, exclude: Iterable[str] = (), **options: Any
+) -> None:
     try:
-        instance.full_clean(exclude=list(exclude))
+        instance.full_clean(exclude=list(exclude), **options)
     except ValidationError as exc:
         errors.extend(exc)
 
@@ -111,6 +123,7 @@ def _full_clean(instance: Any, errors: ErrorCollector, exclude: Iterable[str] = 
 # --- leads ----------------------------------------------------------------------------------
 
 
+@typed
 @transaction.atomic
 def lead_create(
     *,
@@ -121,24 +134,25 @@ def lead_create(
     user_id: Any = MISSING,
     id_type: Any = None,
     identifier: Any = None,
-    customer_data: dict[str, Any] | None = None,
+    customer_data: CustomerDetails | None = None,
     status: Any = Status.OPEN,
     sub_status: Any = None,
     reason_id: Any = None,
-    notes: str = "",
+    notes: Any = "",
     owner: Any = None,
     org_source_id: Any = MISSING,
     next_follow_up: datetime.datetime | None = None,
     last_follow_up: datetime.datetime | None = None,
     created_on: datetime.datetime | None = None,
-    extended_fields: dict[str, Any] | None = None,
+    extended_fields: Any = None,
     follow_up_details: Sequence[dict[str, Any]] = (),
     status_log_details: Sequence[dict[str, Any]] = (),
     recorded_by: Any = None,
     import_job: ImportJob | None = None,
     store_code: Any = MISSING,
     entity_type: Any = None,
-) -> LeadCreateResult:
+    check_only: bool = False,
+) -> LeadCreateResult | None:
     """Add a lead, replaying its past statuses and follow-ups as history.
 
     The status log is the history sent, and a row for the lead's status only when that history
@@ -159,6 +173,7 @@ def lead_create(
             customer_data=customer_data,
             auto_register=OrgSettings.load().auto_register_customers,
             errors=errors,
+            check_only=check_only,
         )
     if status is None or status is MISSING:
         status = Status.OPEN
@@ -193,8 +208,11 @@ def lead_create(
     history = [_history_row(item, i, errors) for i, item in enumerate(status_log_details or ())]
     followups = [_followup_row(item, i, errors) for i, item in enumerate(follow_up_details or ())]
 
-    _full_clean(lead, errors, exclude=() if customer is not None else ("customer",))
+    held = customer is not None and customer.pk is not None
+    _full_clean(lead, errors, exclude=() if held else ("customer",))
     errors.raise_if_any()
+    if check_only:
+        return None
 
     warnings = _duplicate_warnings(lead) + next_follow_up_warnings(lead.next_follow_up)
     # The latest contact: the follow-ups', or a sent lastFollowUp when it is later.
@@ -240,6 +258,7 @@ def lead_create(
     return LeadCreateResult(lead=lead, warnings=warnings)
 
 
+@typed
 @transaction.atomic
 def lead_create_many(
     *,
@@ -360,31 +379,36 @@ def _duplicate_warnings(lead: Lead, existing_id: Any = MISSING) -> list[ErrorIte
     return [error_item(ErrorCode.ACTIVE_LEAD_EXISTS, existing_id)]
 
 
+@typed
 @transaction.atomic
 def lead_change_status(
     *,
-    lead_id: Any,
-    status: Any,
-    changed_by: Any,
-    sub_status: Any = None,
-    reason_id: Any = None,
-    notes: Any = "",
-    recorded_by: Any = None,
-) -> Lead:
+    lead_id: int,
+    status: Status | None,
+    changed_by: User,
+    sub_status: SubStatus | str | None = None,
+    reason_id: int | None = None,
+    notes: str = "",
+    recorded_by: User | None = None,
+    check_only: bool = False,
+) -> Lead | None:
     """Move a lead to another status (or sub-status), appending one status log row.
     ``recorded_by`` is who sent the request when it names another staff user as the changer."""
     lead = lead_to_act_on(lead_id, recorded_by or changed_by, LeadAction.CHANGE)
     errors = ErrorCollector()
     if lead.is_closed:
         errors.add("status", ErrorCode.LEAD_CLOSED)
-    usable = check_status(status, errors)
-    sub = resolve_sub_status(status, sub_status, errors) if usable else None
+    if status is None:
+        errors.add("status", ErrorCode.STATUS_EMPTY)
+    sub = resolve_sub_status(status, sub_status, errors) if status else None
     reason = resolve_reason(reason_id, errors)
-    if usable and not lead.is_closed:
+    if status and not lead.is_closed:
         check_close_reason(status, reason_id, errors)
     if not errors and status == lead.status and (sub.pk if sub else None) == lead.sub_status_id:
         errors.add("status", ErrorCode.DUPLICATE_LEAD_STATUS)
     errors.raise_if_any()
+    if check_only:
+        return None
 
     now = timezone.now()
     previous_status = lead.status
@@ -396,7 +420,7 @@ def lead_change_status(
     errors.raise_if_any()
     lead.save(update_fields=["status", "sub_status", "last_updated_on", "last_updated_by"])
     status_row = LeadStatus.objects.create(
-        **LeadStatus.of_current(lead, reason=reason, notes=as_text(notes), by=changed_by, on=now),
+        **LeadStatus.of_current(lead, reason=reason, notes=notes, by=changed_by, on=now),
         recorded_by=recorded_by,
     )
     events.lead_status_changed(
@@ -405,35 +429,20 @@ def lead_change_status(
     return lead
 
 
+@typed
 def lead_bulk_change_status(
-    *, items: Sequence[dict[str, Any]], changed_by: Any
+    *, items: Sequence[tuple[int, StatusChange]], changed_by: User
 ) -> list[BulkItemResult]:
-    """Change many leads' statuses; each item applies or fails on its own."""
+    """Change many leads' statuses, each item a lead id and its change; each item applies or
+    fails on its own."""
 
-    def apply(item: Any) -> Lead:
-        if not isinstance(item, dict):
-            raise coded_error(ErrorCode.INVALID_FIELD, "item", "expected an object")
-        if is_blank(item.get("lead_id", MISSING)):
-            raise coded_error(ErrorCode.LEAD_ID_NULL)
+    def apply(item: tuple[int, StatusChange]) -> Lead | None:
         # Closing many leads at once (DELETED cannot be undone) is a manager's call.
-        closing = item.get("status") in (Status.DELETED, Status.LOST)
-        lead_to_act_on(
-            item["lead_id"], changed_by, LeadAction.BULK_CLOSE if closing else LeadAction.CHANGE
-        )
-        return lead_change_status(
-            lead_id=item["lead_id"],
-            status=item.get("status"),
-            sub_status=item.get("sub_status"),
-            reason_id=item.get("reason_id"),
-            notes=item.get("notes", ""),
-            changed_by=changed_by,
-        )
+        closing = item[1].status in (Status.DELETED, Status.LOST)
+        lead_to_act_on(item[0], changed_by, LeadAction.BULK_CLOSE if closing else LeadAction.CHANGE)
+        return lead_change_status(lead_id=item[0], changed_by=changed_by, **item[1].as_kwargs())
 
-    return _each_item(
-        items,
-        lambda item: item.get("lead_id", MISSING) if isinstance(item, dict) else MISSING,
-        apply,
-    )
+    return _each_item(items, lambda item: item[0], apply)
 
 
 def _each_item(
@@ -454,45 +463,39 @@ def _each_item(
     return results
 
 
+@typed
 @transaction.atomic
 def lead_add_followup(
     *,
-    lead_id: Any,
-    followed_up_on: datetime.datetime | None,
-    created_by: Any,
-    followed_up_by: Any = None,
-    scheduled_follow_up: datetime.datetime | None = None,
-    next_follow_up: datetime.datetime | None = None,
-    notes: Any = "",
-    recorded_by: Any = None,
-) -> FollowUp:
+    lead_id: int,
+    contact: FollowUpInput,
+    created_by: User,
+    recorded_by: User | None = None,
+    check_only: bool = False,
+) -> FollowUp | None:
     """Record a contact; the lead's lastFollowUp becomes the latest one, nextFollowUp the one
     given (if any). ``recorded_by`` is who sent the request when it names another staff user
     as ``created_by``."""
     lead = lead_to_act_on(lead_id, recorded_by or created_by, LeadAction.CHANGE)
     errors = ErrorCollector()
     followup = FollowUp(
-        lead=lead,
-        followed_up_on=followed_up_on,
-        scheduled_follow_up=scheduled_follow_up,
-        next_follow_up=next_follow_up,
-        notes=as_text(notes),
-        created_by=created_by,
-        recorded_by=recorded_by,
+        lead=lead, created_by=created_by, recorded_by=recorded_by, **contact.row_values()
     )
     followup.followed_up_by = (
-        resolve_staff_user(followed_up_by, errors, "followed_up_by")
-        if followed_up_by is not None
+        resolve_staff_user(contact.followed_up_by, errors, "followed_up_by")
+        if contact.followed_up_by is not None
         else created_by
     )
     _full_clean(followup, errors)
     errors.raise_if_any()
+    if check_only:
+        return None
     followup.save()
 
-    if lead.last_follow_up is None or followed_up_on > lead.last_follow_up:
-        lead.last_follow_up = followed_up_on
-    if next_follow_up is not None:
-        lead.next_follow_up = next_follow_up
+    if lead.last_follow_up is None or contact.followed_up_on > lead.last_follow_up:
+        lead.last_follow_up = contact.followed_up_on
+    if contact.next_follow_up is not None:
+        lead.next_follow_up = contact.next_follow_up
     lead.last_updated_on = timezone.now()
     lead.last_updated_by = created_by
     lead.save(
@@ -502,16 +505,24 @@ def lead_add_followup(
     return followup
 
 
+@typed
 @transaction.atomic
-def lead_assign_owner(*, lead_id: Any, owner: Any, changed_by: Any) -> Lead:
+def lead_assign_owner(
+    *, lead_id: int, owner: User | None, changed_by: User, check_only: bool = False
+) -> Lead | None:
     """Give the lead to another staff user (or to nobody), keeping the change as history.
     90034 when ``changed_by``'s role does not let them give it to that person."""
     lead = lead_to_act_on(lead_id, changed_by, None)
+    if check_only:
+        _assign(lead, owner, changed_by, check_only=True)
+        return None
     _assign(lead, owner, changed_by)
     return lead
 
 
-def _assign(lead: Lead, owner: Any, changed_by: Any, *, checked: bool = True) -> None:
+def _assign(
+    lead: Lead, owner: Any, changed_by: Any, *, checked: bool = True, check_only: bool = False
+) -> None:
     errors = ErrorCollector()
     new_owner = resolve_staff_user(owner, errors)
     errors.raise_if_any()
@@ -519,6 +530,8 @@ def _assign(lead: Lead, owner: Any, changed_by: Any, *, checked: bool = True) ->
         return
     if checked and changed_by is not None:
         check(changed_by, LeadAction.ASSIGN, lead, to=new_owner)
+    if check_only:
+        return
     previous = lead.owner_id
     lead.owner = new_owner
     lead.last_updated_on = timezone.now()
@@ -536,9 +549,10 @@ def _assign(lead: Lead, owner: Any, changed_by: Any, *, checked: bool = True) ->
     events.lead_assigned(lead=lead, actor=changed_by, previous_owner_id=previous)
 
 
+@typed
 @transaction.atomic
 def lead_bulk_assign_owner(
-    *, lead_ids: Sequence[Any], owner: Any, changed_by: Any
+    *, lead_ids: Sequence[int], owner: User | None, changed_by: User
 ) -> list[BulkItemResult]:
     """Reassign many leads; each lead succeeds or fails on its own."""
     return _each_item(
@@ -548,16 +562,18 @@ def lead_bulk_assign_owner(
     )
 
 
+@typed
 @transaction.atomic
 def lead_update(
     *,
-    lead_id: Any,
-    updated_by: Any,
-    extended_fields: Any = MISSING,
-    owner: Any = MISSING,
-    next_follow_up: Any = MISSING,
+    lead_id: int,
+    updated_by: User,
+    extended_fields: dict[str, Any] | MissingType = MISSING,
+    owner: User | None | MissingType = MISSING,
+    next_follow_up: datetime.datetime | None | MissingType = MISSING,
     store_code: Any = MISSING,
-) -> Lead:
+    check_only: bool = False,
+) -> Lead | None:
     """Update a lead's extended fields (merged; a null value removes the key), owner, next
     follow-up and store (a handover, see lead_move_store()). Status changes go through
     lead_change_status(). The owner is applied before the store."""
@@ -566,16 +582,27 @@ def lead_update(
     stored = {name: lead.loaded_value(name) for name in ("extended_fields", "next_follow_up")}
     errors = ErrorCollector()
     if extended_fields is not MISSING:
-        if not isinstance(extended_fields, dict):
-            errors.add(
-                "extended_fields", ErrorCode.INVALID_FIELD, "extendedFields", "expected an object"
-            )
-        else:
-            merged = {**lead.extended_fields, **extended_fields}
-            lead.extended_fields = {k: v for k, v in merged.items() if v is not None}
+        merged = {**lead.extended_fields, **extended_fields}
+        lead.extended_fields = {k: v for k, v in merged.items() if v is not None}
     if next_follow_up is not MISSING:
         lead.next_follow_up = next_follow_up
-    errors.raise_if_any()
+    if check_only:
+        for change in (
+            (lambda: _assign(lead, owner, updated_by, check_only=True))
+            if owner is not MISSING
+            else None,
+            (lambda: _move(lead, store_code, updated_by, check_only=True))
+            if store_code is not MISSING
+            else None,
+        ):
+            if change is not None:
+                try:
+                    change()
+                except ValidationError as exc:
+                    errors.extend(exc)
+        _full_clean(lead, errors)
+        errors.raise_if_any()
+        return None
     if owner is not MISSING:
         _assign(lead, owner, updated_by)
     if store_code is not MISSING:
@@ -597,8 +624,9 @@ def lead_update(
     return lead
 
 
+@typed
 @transaction.atomic
-def lead_move_store(*, lead_id: Any, store_code: Any, changed_by: Any) -> Lead:
+def lead_move_store(*, lead_id: int, store_code: Any, changed_by: User) -> Lead:
     """Hand the lead over to another store (a till's code: its store), keeping the change as
     history; its owner is cleared when they do not work at the new store. 90038 for a code
     naming no active store, 90034 when ``changed_by`` may not move it there."""
@@ -607,12 +635,14 @@ def lead_move_store(*, lead_id: Any, store_code: Any, changed_by: Any) -> Lead:
     return lead
 
 
-def _move(lead: Lead, store_code: Any, changed_by: Any) -> None:
+def _move(lead: Lead, store_code: Any, changed_by: Any, *, check_only: bool = False) -> None:
     store = store_for_lead(code=store_code)
     if store.pk == lead.store_id:
         return
     if changed_by is not None:
         check(changed_by, LeadAction.MOVE, lead, to=store)
+    if check_only:
+        return
     previous = lead.store_id
     if lead.owner_id is not None and not scope_for(lead.owner).covers_store(store.pk):
         # Whoever held it does not work at the new store: the new store's staff take it up.
@@ -634,17 +664,16 @@ def _move(lead: Lead, store_code: Any, changed_by: Any) -> None:
 # --- org configuration ----------------------------------------------------------------------
 
 
+@typed
 @transaction.atomic
-def reasons_create(*, reasons: Sequence[Any]) -> list[Reason]:
+def reasons_create(*, reasons: Sequence[str], check_only: bool = False) -> list[Reason]:
     """Add reasons, all or none."""
     errors = ErrorCollector()
     rows = []
     seen: set[str] = set()
     for index, text in enumerate(reasons):
-        reason = Reason(reason=text if isinstance(text, str) else "")
-        if text is not None and not isinstance(text, str):
-            errors.add(f"reasons[{index}]", ErrorCode.INVALID_FIELD, "reason", "expected text")
-            continue
+        expect(f"reasons[{index}]", text, str)
+        reason = Reason(reason=text)
         _full_clean(reason, errors)
         # The same text twice in one request is as much a duplicate as one already stored.
         if reason.reason and reason.reason.lower() in seen:
@@ -652,23 +681,23 @@ def reasons_create(*, reasons: Sequence[Any]) -> list[Reason]:
         seen.add(reason.reason.lower())
         rows.append(reason)
     errors.raise_if_any()
+    if check_only:
+        return []
     for reason in rows:
         reason.save()
     return rows
 
 
+@typed
 @transaction.atomic
-def substatus_create(*, status: Any, name: Any) -> SubStatus:
-    """Define a sub-status for one status (92021 when it exists already)."""
-    if name is not None and not isinstance(name, str):
-        # Text only: a number or an object would otherwise be stored as its repr ("{}").
-        raise ValidationError(
-            {"name": [coded_error(ErrorCode.INVALID_FIELD, "subStatus", "expected text")]}
-        )
-    sub = SubStatus(status=status, name=name if isinstance(name, str) else as_text(name))
-    if name is None:
-        sub.name = ""
+def substatus_create(
+    *, status: Status | None, name: str, check_only: bool = False
+) -> SubStatus | None:
+    """Define a sub-status for one status (92022 for none, 92021 when it exists already)."""
+    sub = SubStatus(status=status or "", name=name)
     sub.full_clean()
+    if check_only:
+        return None
     _save_sub_status(sub)
     return sub
 
@@ -676,53 +705,40 @@ def substatus_create(*, status: Any, name: Any) -> SubStatus:
 def _edit_row(
     model: type[Reason] | type[SubStatus],
     *,
-    row_id: Any,
+    row_id: int,
     field: str,
-    label: str,
-    value: Any,
-    is_active: Any,
+    edit: RowEdit,
     not_found: ErrorCode,
 ) -> Any:
     """The reason or sub-status ``row_id`` names (``not_found`` otherwise), locked, with
-    ``field`` set to ``value`` (text) and ``is_active`` when given, checked by its
+    ``field`` set to the edit's text and ``is_active`` when given, checked by its
     ``full_clean()``, which refuses an empty or taken text with the row's own codes."""
-    pk = parse_id(row_id)
-    row = model.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
+    row = model.objects.select_for_update().filter(pk=row_id).first()
     if row is None:
-        raise ValidationError({field: [coded_error(not_found, as_text(row_id))]})
-    if value is not MISSING:
-        if value is not None and not isinstance(value, str):
-            raise ValidationError(
-                {field: [coded_error(ErrorCode.INVALID_FIELD, label, "expected text")]}
-            )
-        setattr(row, field, value or "")
-    if is_active is not MISSING:
-        row.is_active = bool(is_active)
+        raise ValidationError({field: [coded_error(not_found, row_id)]})
+    if edit.text is not MISSING:
+        setattr(row, field, edit.text)
+    if edit.is_active is not MISSING:
+        row.is_active = edit.is_active
     row.full_clean()
     return row
 
 
+@typed
 @transaction.atomic
-def reason_update(*, reason_id: Any, reason: Any = MISSING, is_active: Any = MISSING) -> Reason:
+def reason_update(*, reason_id: int, edit: RowEdit) -> Reason:
     """Rename a reason (90018 empty, 90028 when another has the text) or take it out of use
     (90032 for new changes; the history keeps it). 92004 for no such reason."""
     row = _edit_row(
-        Reason,
-        row_id=reason_id,
-        field="reason",
-        label="reason",
-        value=reason,
-        is_active=is_active,
-        not_found=ErrorCode.REASON_NOT_FOUND,
+        Reason, row_id=reason_id, field="reason", edit=edit, not_found=ErrorCode.REASON_NOT_FOUND
     )
     row.save()
     return row
 
 
+@typed
 @transaction.atomic
-def substatus_update(
-    *, substatus_id: Any, name: Any = MISSING, is_active: Any = MISSING
-) -> SubStatus:
+def substatus_update(*, substatus_id: int, edit: RowEdit) -> SubStatus:
     """Rename a sub-status (92023 empty, 92021 when its status has the name already) or take
     it out of use (90033 for new changes; leads and history keep it). 92020 for no such
     sub-status."""
@@ -730,9 +746,7 @@ def substatus_update(
         SubStatus,
         row_id=substatus_id,
         field="name",
-        label="subStatus",
-        value=name,
-        is_active=is_active,
+        edit=edit,
         not_found=ErrorCode.INVALID_SUB_STATUS,
     )
     _save_sub_status(sub)
@@ -741,84 +755,92 @@ def substatus_update(
 
 def _save_sub_status(sub: SubStatus) -> None:
     """Saves a checked sub-status; a pair taken meanwhile (a parallel request) is 92021."""
-    try:
-        with transaction.atomic():
-            sub.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"name": [coded_error(ErrorCode.SUB_STATUS_EXISTS, sub.name, sub.status)]}
-        ) from exc
+    save_unique(sub, "name", ErrorCode.SUB_STATUS_EXISTS, sub.name, sub.status)
 
 
+@typed
 @transaction.atomic
 def org_settings_update(
-    *, auto_register_customers: Any = MISSING, require_close_reason: Any = MISSING
+    *,
+    auto_register_customers: bool | MissingType = MISSING,
+    require_close_reason: bool | MissingType = MISSING,
 ) -> OrgSettings:
     """Change the org settings given; the others stay."""
     settings_row = OrgSettings.load()
     if auto_register_customers is not MISSING:
-        settings_row.auto_register_customers = bool(auto_register_customers)
+        settings_row.auto_register_customers = auto_register_customers
     if require_close_reason is not MISSING:
-        settings_row.require_close_reason = bool(require_close_reason)
+        settings_row.require_close_reason = require_close_reason
     settings_row.save()
     return settings_row
 
 
+def _set_definition(
+    definition: ExtendedFieldDefinition,
+    *,
+    label: str | MissingType,
+    choices: Sequence[Any] | MissingType,
+    is_active: bool | MissingType,
+) -> None:
+    """What both a new and an existing extended field may set: the label, the allowed
+    values, the active flag (each when given)."""
+    if label is not MISSING:
+        definition.label = label.strip()
+    if choices is not MISSING:
+        definition.choices = list(choices)
+    if is_active is not MISSING:
+        definition.is_active = is_active
+
+
+@typed
 @transaction.atomic
 def extended_field_create(
     *,
-    name: Any,
-    label: Any = "",
-    data_type: Any = ExtendedFieldDefinition.DataType.STRING,
+    name: str,
+    label: str = "",
+    data_type: ExtendedFieldDefinition.DataType = ExtendedFieldDefinition.DataType.STRING,
     choices: Sequence[Any] = (),
     is_active: bool = True,
-) -> ExtendedFieldDefinition:
+    check_only: bool = False,
+) -> ExtendedFieldDefinition | None:
     """Define an extended field (90022 when the name is taken)."""
     errors = ErrorCollector()
-    definition = ExtendedFieldDefinition(
-        name=as_text(name).strip(),
-        label=as_text(label).strip(),
-        data_type=data_type,
-        choices=list(choices) if isinstance(choices, list | tuple) else choices,
-        is_active=bool(is_active),
-    )
+    definition = ExtendedFieldDefinition(name=name.strip(), data_type=data_type)
+    _set_definition(definition, label=label, choices=choices, is_active=is_active)
     if ExtendedFieldDefinition.objects.filter(name=definition.name).exists():
         errors.add("name", ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)
-    try:
-        definition.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        errors.extend(exc)
-    errors.raise_if_any()
-    try:
-        with transaction.atomic():
-            definition.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"name": [coded_error(ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)]}
-        ) from exc
+    _full_clean_definition(definition, errors)
+    if check_only:
+        return None
+    save_unique(definition, "name", ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)
     return definition
 
 
+@typed
 @transaction.atomic
 def extended_field_update(
-    *, field_id: Any, label: Any = MISSING, choices: Any = MISSING, is_active: Any = MISSING
+    *,
+    field_id: int,
+    label: str | MissingType = MISSING,
+    choices: Sequence[Any] | MissingType = MISSING,
+    is_active: bool | MissingType = MISSING,
 ) -> ExtendedFieldDefinition:
     """Change an extended field's label, allowed values or active flag. The name and data type
     stay: stored values were checked against them."""
-    definition = (
-        ExtendedFieldDefinition.objects.select_for_update().filter(pk=parse_id(field_id)).first()
-    )
+    definition = ExtendedFieldDefinition.objects.select_for_update().filter(pk=field_id).first()
     if definition is None:
         raise ValidationError({"field": [coded_error(ErrorCode.NOT_FOUND)]})
-    if label is not MISSING:
-        definition.label = as_text(label).strip()
-    if choices is not MISSING:
-        definition.choices = list(choices) if isinstance(choices, list | tuple) else choices
-    if is_active is not MISSING:
-        definition.is_active = bool(is_active)
-    definition.full_clean(validate_unique=False)
+    _set_definition(definition, label=label, choices=choices, is_active=is_active)
+    _full_clean_definition(definition, ErrorCollector())
     definition.save()
     return definition
+
+
+def _full_clean_definition(definition: ExtendedFieldDefinition, errors: ErrorCollector) -> None:
+    """The definition's own checks (its name's uniqueness is the caller's), with ``errors``
+    found before them, raised together."""
+    _full_clean(definition, errors, validate_unique=False)
+    errors.raise_if_any()
 
 
 # The rows migration 0002 adds, from its own list: a database emptied by a test's flush, or

@@ -25,7 +25,7 @@ from crm.pages.forms import (
     sub_status_map,
 )
 from leads.access import LeadAction, may
-from leads.errors import error_items, http_status_of
+from leads.errors import ErrorCode, error_items
 from leads.models import Lead
 from leads.resolvers import next_follow_up_warnings
 from leads.selectors import (
@@ -39,6 +39,7 @@ from leads.selectors import (
 )
 
 from ..access import staff_required
+from ..notices import warn
 from .timeline import COMPOSER_ID, composer_initial, timeline_context
 
 FORM_NAMES = ("status_form", "followup_form", "owner_form", "details_form", "store_form")
@@ -125,21 +126,19 @@ def _lead_action(
     @staff_required
     def view(request: HttpRequest, lead_id: int) -> HttpResponse:
         form = build(request, lead_id)
-        if form.is_valid():
-            try:
-                result = form.save(lead_id=lead_id, user=request.user)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-                # 403 for what the user's role refuses (90034), as the API answers it.
-                status = 403 if http_status_of(error_items(exc)) == 403 else 400
-            else:
-                messages.success(request, success(result))
-                for warning in warnings(result):
-                    messages.warning(request, f"{warning['code']} · {warning['message']}")
-                return redirect("lead-detail", lead_id=lead_id)
-        else:
-            status = 400
-        return render_lead_page(request, lead_id, status=status, **{form_name: form})
+        if (result := form.submit(lead_id=lead_id, user=request.user)) is not None:
+            messages.success(request, success(result))
+            warn(request, warnings(result))
+            return redirect("lead-detail", lead_id=lead_id)
+        # 403 for what the user's role refuses (90034), as the API answers it.
+        refused = any(
+            error.code == ErrorCode.LEAD_FORBIDDEN
+            for errors in form.errors.as_data().values()
+            for error in errors
+        )
+        return render_lead_page(
+            request, lead_id, status=403 if refused else 400, **{form_name: form}
+        )
 
     return view
 
