@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from crm.org.models import Role
 from leads import events, services
+from leads.inputs import FollowUpInput, StatusChange
 from leads.models import Lead, LeadStatus, OwnerChange, Status, StoreChange
 from tests.factories import CustomerFactory, UserFactory, give_role
 from tests.scoping import build_world
@@ -36,7 +37,7 @@ def test_a_lead_out_of_sight_is_not_found_for_every_write(world):
     ) == [92001]
     assert refused(
         lambda: services.lead_add_followup(
-            lead_id=lead.pk, followed_up_on=lead.created_on, created_by=bob
+            lead_id=lead.pk, contact=FollowUpInput(followed_up_on=lead.created_on), created_by=bob
         )
     ) == [92001]
     assert refused(
@@ -75,7 +76,9 @@ def test_an_associate_works_their_own_and_unowned_leads_of_their_store(world):
     own, free = world.leads["alice_s1"], world.leads["free_s1"]
 
     services.lead_change_status(lead_id=own.pk, status=Status.ON_HOLD, changed_by=alice)
-    services.lead_add_followup(lead_id=free.pk, followed_up_on=free.created_on, created_by=alice)
+    services.lead_add_followup(
+        lead_id=free.pk, contact=FollowUpInput(followed_up_on=free.created_on), created_by=alice
+    )
 
     own.refresh_from_db()
     assert own.status == Status.ON_HOLD
@@ -115,9 +118,9 @@ def test_bulk_deleted_or_lost_needs_a_manager_each_item_on_its_own(world):
     alice, mike = world.users["alice"], world.users["mike"]
     own, free = world.leads["alice_s1"], world.leads["free_s1"]
     items = [
-        {"lead_id": own.pk, "status": Status.DELETED, "reason_id": None},
-        {"lead_id": free.pk, "status": Status.ON_HOLD},
-        {"lead_id": world.leads["s3"].pk, "status": Status.ON_HOLD},
+        (own.pk, StatusChange(status=Status.DELETED)),
+        (free.pk, StatusChange(status=Status.ON_HOLD)),
+        (world.leads["s3"].pk, StatusChange(status=Status.ON_HOLD)),
     ]
 
     results = services.lead_bulk_change_status(items=items, changed_by=alice)
@@ -127,7 +130,7 @@ def test_bulk_deleted_or_lost_needs_a_manager_each_item_on_its_own(world):
     assert Lead.objects.get(pk=free.pk).status == Status.ON_HOLD
 
     [result] = services.lead_bulk_change_status(
-        items=[{"lead_id": own.pk, "status": Status.LOST, "reason_id": None}], changed_by=mike
+        items=[(own.pk, StatusChange(status=Status.LOST))], changed_by=mike
     )
     # The manager passes the role check; the org's close-reason rule still applies.
     assert [e["code"] for e in result.errors] == [90031]
