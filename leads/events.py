@@ -30,6 +30,7 @@ class EventType:
     STATUS_CHANGED = "lead.status_changed"
     ASSIGNED = "lead.assigned"
     FOLLOWUP_ADDED = "lead.followup_added"
+    STORE_CHANGED = "lead.store_changed"
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,14 @@ def lead_assigned(*, lead: Lead, actor: Any, previous_owner_id: int | None) -> N
 
 def followup_added(*, lead: Lead, actor: Any, followup: FollowUp) -> None:
     _emit(LeadEvent(EventType.FOLLOWUP_ADDED, lead, actor, {"followup_id": followup.pk}))
+
+
+def lead_store_changed(*, lead: Lead, actor: Any, previous_store_id: int | None) -> None:
+    _emit(
+        LeadEvent(
+            EventType.STORE_CHANGED,
+            lead,
+            actor,
+            {"previous_store_id": previous_store_id, "store_id": lead.store_id},
+        )
+    )

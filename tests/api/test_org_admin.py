@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crm.org.models import OrgUnit, Role, StaffRole, UnitType
-from tests.factories import OrgUnitFactory, UserFactory, give_role
+from tests.factories import NO_ROLE, OrgUnitFactory, UserFactory, give_role
 
 from .conftest import assert_error_envelope, codes
 
@@ -37,7 +37,7 @@ def s1(west):
 
 @pytest.mark.parametrize("role", [None, Role.ASSOCIATE, Role.STORE_MANAGER, Role.ZONE_MANAGER])
 def test_anyone_but_an_org_admin_is_refused_with_90002(client_for, s1, west, role):
-    user = UserFactory(username="someone")
+    user = UserFactory(username="someone", role=NO_ROLE)
     if role is not None:
         give_role(user, role, west if role == Role.ZONE_MANAGER else s1)
     api = client_for(user)
@@ -271,7 +271,7 @@ def test_a_weak_password_is_90044_with_the_validators_words(admin_api, s1):
 
 
 def test_staff_create_refusals(admin_api, s1, west):
-    UserFactory(username="taken")
+    UserFactory(username="taken", role=NO_ROLE)
     cases = [
         ({"username": "TAKEN"}, 409, {90042}),
         ({"username": "bad name~"}, 400, {90045}),

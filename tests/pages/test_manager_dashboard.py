@@ -11,7 +11,14 @@ from django.utils import timezone
 from crm.core import paging
 from crm.org.models import Role, UnitType
 from leads.models import Status
-from tests.factories import FollowUpFactory, LeadFactory, OrgUnitFactory, UserFactory, give_role
+from tests.factories import (
+    NO_ROLE,
+    FollowUpFactory,
+    LeadFactory,
+    OrgUnitFactory,
+    UserFactory,
+    give_role,
+)
 
 from .conftest import FRAME_QUERIES, text_of
 
@@ -37,7 +44,7 @@ def org():
         "sam": give_role(UserFactory(username="sam"), Role.STORE_MANAGER, units["S1"]).user,
         "zoe": give_role(UserFactory(username="zoe"), Role.ZONE_MANAGER, west).user,
         "root": give_role(UserFactory(username="root"), Role.ADMIN).user,
-        "loner": UserFactory(username="loner"),
+        "loner": UserFactory(username="loner", role=NO_ROLE),
     }
     return units, staff
 

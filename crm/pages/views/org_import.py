@@ -1,9 +1,9 @@
 """CSV import of org units and staff on the org-settings page, through ``crm.org.csv_import``
 (the API's services, row by row, all or nothing).
 
-Org units: managers (who configure the org) and org admins. Staff: org admins only (the ADMIN
-role or a superuser), because a row gives a role: a manager who could import staff could make
-anyone, themselves included, an admin.
+Both are org settings, for managers (who configure the org). Staff only for managers who are
+also org admins (the ADMIN role or a superuser), because a row gives a role: a manager who
+could import staff could make anyone, themselves included, an admin.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ class OrgCsvForm(forms.Form):
 
 
 def may_import_units(user: object) -> bool:
-    return is_manager(user) or scope_for(user).everything
+    return is_manager(user)
 
 
 def may_import_staff(user: object) -> bool:
-    return scope_for(user).everything
+    return is_manager(user) and scope_for(user).everything
 
 
 def _import_view(
