@@ -44,6 +44,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Background work: Django's Tasks API (django.tasks from Django 6 on) with a database
+    # queue, or RQ on Redis when REDIS_URL is set.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     # Lowest layer first (see the README's layer map).
     "crm.core",
     "crm.catalog",
@@ -247,6 +252,30 @@ LEADS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LEADS_IDEMPOTENCY_TTL_HOURS", 
 # CSV imports run in a detached `manage.py import_leads --job` process; off, the page runs them
 # in the request (tests).
 LEADS_IMPORT_IN_BACKGROUND = env_bool("LEADS_IMPORT_IN_BACKGROUND", True)
+
+# Background work (README, "Background work"): the database queue by default (worker:
+# `manage.py db_worker`), RQ on Redis with REDIS_URL (workers: `manage.py rqworker
+# --with-scheduler`, any number on any machine). Deferred tasks (run_after) need either.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+TASKS = {
+    "default": (
+        {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+        if REDIS_URL
+        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    )
+}
+
+# The cache holds the throttles' counters, cached list totals and remembered Basic credentials:
+# with more than one process (several gunicorn workers, several machines) it must be shared,
+# so with REDIS_URL it is Redis; without, each process has its own.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 LOGGING = {
     "version": 1,

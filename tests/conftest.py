@@ -31,6 +31,13 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    # Tasks run when enqueued (a deferred one when the test runs it: tests/task_backend.py);
+    # the tests that start real workers give those workers the project's backend.
+    settings.TASKS = {"default": {"BACKEND": "tests.task_backend.ImmediateWithDeferredBackend"}}
+
+
 @pytest.fixture
 def password():
     return PASSWORD
