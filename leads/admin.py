@@ -14,6 +14,7 @@ from .models import (
     LeadStatus,
     OrgSettings,
     OrgSource,
+    OutboxEvent,
     OwnerChange,
     Reason,
     SubStatus,
@@ -185,6 +186,14 @@ class OwnerChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("changed_on",)
     search_fields = ("lead__id", "to_owner__username", "from_owner__username")
     list_select_related = ("lead", "from_owner", "to_owner", "changed_by")
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "type", "lead", "actor", "occurred_on", "dispatched_on")
+    list_filter = ("type", "occurred_on")
+    search_fields = ("lead__id", "type")
+    list_select_related = ("lead", "actor")
 
 
 @admin.register(FollowUp)

@@ -1,10 +1,11 @@
 """The seam every lead change passes through.
 
 Each service that changes a lead calls one of these functions inside its transaction, after
-the change is written: so does the batch path of the CSV import. Today they only tell the
-receivers registered with ``subscribe`` (tests use that to see what fired); an outbox or a
-webhook hangs here, and then hears of every change whichever surface made it (API, pages,
-admin, bulk, CSV import).
+the change is written: so does the batch path of the CSV import. Each event is written to the
+outbox (``OutboxEvent``, one row per event, in the same transaction: a batch of imported
+leads in one insert), then told to the receivers registered with ``subscribe`` (tests use that
+to see what fired). After the commit, the webhooks' dispatch is enqueued (``on_dispatch``),
+so every change reaches them whichever surface made it (API, pages, admin, bulk, CSV import).
 
 Receivers hear an event when it is emitted, before the commit, and may hear of a change that is
 then rolled back (a dry-run import writes and announces each batch, then rolls it back; so does
@@ -20,16 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+
+from .models import OutboxEvent
+
 if TYPE_CHECKING:
     from .models import FollowUp, Lead, LeadStatus
 
-
-class EventType:
-    CREATED = "lead.created"
-    UPDATED = "lead.updated"
-    STATUS_CHANGED = "lead.status_changed"
-    ASSIGNED = "lead.assigned"
-    FOLLOWUP_ADDED = "lead.followup_added"
+EventType = OutboxEvent.Type
 
 
 @dataclass(frozen=True)
@@ -61,13 +60,50 @@ def recorded() -> Iterator[list[LeadEvent]]:
         unsubscribe()
 
 
-def _emit(event: LeadEvent) -> None:
-    for receiver in list(_receivers):
-        receiver(event)
+# Called (after the commit) when events were written: the webhooks' dispatch is hung here by
+# the layer above, which the seam does not import.
+_dispatchers: list[Callable[[], None]] = []
+
+
+def on_dispatch(dispatcher: Callable[[], None]) -> None:
+    """Calls ``dispatcher`` after each commit that wrote events."""
+    if dispatcher not in _dispatchers:
+        _dispatchers.append(dispatcher)
+
+
+def _emit(*emitted: LeadEvent) -> None:
+    OutboxEvent.objects.bulk_create(
+        [
+            OutboxEvent(
+                type=event.type,
+                lead=event.lead,
+                actor=event.actor if getattr(event.actor, "pk", None) else None,
+                details=event.details,
+            )
+            for event in emitted
+        ]
+    )
+    for event in emitted:
+        for receiver in list(_receivers):
+            receiver(event)
+    if _dispatchers:
+        connection = transaction.get_connection()
+        waiting = {func for _, func, _ in connection.run_on_commit}
+        for dispatcher in _dispatchers:
+            # Once per transaction, however many events it wrote (a bulk change of 100
+            # leads dispatches once).
+            if dispatcher not in waiting:
+                transaction.on_commit(dispatcher)
 
 
 def lead_created(*, lead: Lead, actor: Any) -> None:
     _emit(LeadEvent(EventType.CREATED, lead, actor))
+
+
+def leads_created(*, leads: list[Lead], actor: Any) -> None:
+    """A batch's leads (the CSV import's), in one insert into the outbox."""
+    if leads:
+        _emit(*(LeadEvent(EventType.CREATED, lead, actor) for lead in leads))
 
 
 def lead_updated(*, lead: Lead, actor: Any, fields: list[str]) -> None:
@@ -105,3 +141,14 @@ def lead_assigned(*, lead: Lead, actor: Any, previous_owner_id: int | None) -> N
 
 def followup_added(*, lead: Lead, actor: Any, followup: FollowUp) -> None:
     _emit(LeadEvent(EventType.FOLLOWUP_ADDED, lead, actor, {"followup_id": followup.pk}))
+
+
+def lead_store_changed(*, lead: Lead, actor: Any, previous_store_id: Any, store_id: Any) -> None:
+    _emit(
+        LeadEvent(
+            EventType.STORE_CHANGED,
+            lead,
+            actor,
+            {"previous_store_id": previous_store_id, "store_id": store_id},
+        )
+    )

@@ -99,7 +99,9 @@ def test_a_status_change_has_a_fixed_budget(api_forced, customer, staff, django_
 
 
 # The service's validation (foreign keys, check constraints, catalog), its writes with their
-# savepoints, and the API's read-back of the lead: the same for 1 or 5 follow-ups.
-ADD_QUERIES = 23 + HISTORY_QUERIES
-# Lock and read the lead, the reason, validation, the update and the log row, the read-back.
-STATUS_QUERIES = 20 + HISTORY_QUERIES
+# savepoints, the outbox's events, and the API's read-back of the lead: the same for 1 or 5
+# follow-ups.
+ADD_QUERIES = 24 + HISTORY_QUERIES
+# Lock and read the lead, the reason, validation, the update and the log row, the outbox's
+# event, the read-back.
+STATUS_QUERIES = 21 + HISTORY_QUERIES
