@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # Lowest layer first (see the README's layer map).
     "crm.core",
     "crm.catalog",
+    "crm.org",
     "customers",
     "leads",
     "crm.pages",

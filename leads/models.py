@@ -388,6 +388,15 @@ class Lead(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The store the lead belongs to; none: an org-level lead (see crm.org and leads.access).
+    store = models.ForeignKey(
+        "org.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"type": "STORE"},
+    )
     # The CSV import that added the lead, so that its leads can be listed together.
     import_job = models.ForeignKey(
         "ImportJob", on_delete=models.PROTECT, null=True, blank=True, related_name="leads"
@@ -412,6 +421,7 @@ class Lead(models.Model):
             models.Index(fields=["type", "lead_for"], name="lead_type_lead_for"),
             models.Index(fields=["lead_for", "-created_on"], name="lead_lead_for_created"),
             models.Index(fields=["org_source", "-created_on"], name="lead_source_created"),
+            models.Index(fields=["store", "-created_on"], name="lead_store_created"),
             # The dashboard counts status, source and type together in one pass over this.
             models.Index(fields=["status", "org_source", "type"], name="lead_breakdown"),
             # (On PostgreSQL, migration 0004 adds one more for sortBy=nextFollowUp DESC.)

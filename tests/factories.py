@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from crm.catalog.models import Brand, Category, Sku
+from crm.org.models import OrgUnit, StaffRole, UnitType
+from crm.org.scope import forget_scope
 from customers.models import Customer
 from leads.models import (
     ExtendedFieldDefinition,
@@ -127,6 +129,24 @@ class LeadFactory(factory.django.DjangoModelFactory):
             LeadStatus.objects.create(
                 lead=self, status=self.status, sub_status=self.sub_status, created_by=self.owner
             )
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"S{n}")
+    name = factory.LazyAttribute(lambda u: f"Unit {u.code}")
+    type = UnitType.STORE
+
+
+def give_role(user, role: str, *units: OrgUnit) -> StaffRole:
+    """Makes ``user`` hold ``role`` over ``units`` (replacing any role they held)."""
+    staff_role, _ = StaffRole.objects.update_or_create(user=user, defaults={"role": role})
+    staff_role.units.set(units)
+    forget_scope(user)
+    return staff_role
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):

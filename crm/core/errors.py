@@ -103,6 +103,15 @@ class ErrorCode(IntEnum):
     CLOSE_REASON_REQUIRED = 90031
     REASON_INACTIVE = 90032
     SUB_STATUS_INACTIVE = 90033
+    # Stores, zones and roles (90034-90049).
+    LEAD_FORBIDDEN = 90034
+    ORG_UNIT_TYPE_INVALID = 90035
+    ORG_UNIT_PARENT_INVALID = 90036
+    ORG_UNIT_EXISTS = 90037
+    UNKNOWN_STORE = 90038
+    ORG_UNIT_NOT_FOUND = 90039
+    ROLE_INVALID = 90040
+    ROLE_UNITS_INVALID = 90041
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -180,6 +189,14 @@ register(
     (C.CLOSE_REASON_REQUIRED, "A reason is required to change a lead to {0}", 400),
     (C.REASON_INACTIVE, "Lead reason {0} is no longer in use", 400),
     (C.SUB_STATUS_INACTIVE, "Lead sub status {0} is no longer in use", 400),
+    (C.LEAD_FORBIDDEN, "You may not {0} lead {1}", 403),
+    (C.ORG_UNIT_TYPE_INVALID, "Invalid org unit type {0}", 400),
+    (C.ORG_UNIT_PARENT_INVALID, "Org unit {0} cannot be the parent of a {1}", 400),
+    (C.ORG_UNIT_EXISTS, "Org unit {0} already exists", 409),
+    (C.UNKNOWN_STORE, "No active store {0}", 400),
+    (C.ORG_UNIT_NOT_FOUND, "No org unit {0}", 404),
+    (C.ROLE_INVALID, "Invalid role {0}", 400),
+    (C.ROLE_UNITS_INVALID, "A {0} covers units of type {1}; {2} is not one", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C

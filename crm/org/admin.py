@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from .models import OrgUnit, StaffRole
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "type", "parent", "is_active")
+    list_filter = ("type", "is_active")
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    list_select_related = ("user",)
+    filter_horizontal = ("units",)

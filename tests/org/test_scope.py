@@ -1,0 +1,85 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from crm.core.errors import error_code_of
+from crm.org.models import OrgUnit, Role, UnitType
+from crm.org.scope import scope_for
+from tests.factories import OrgUnitFactory, UserFactory, give_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain():
+    west = OrgUnitFactory(code="WEST", type=UnitType.ZONE)
+    east = OrgUnitFactory(code="EAST", type=UnitType.ZONE)
+    s1 = OrgUnitFactory(code="S1", parent=west)
+    s2 = OrgUnitFactory(code="S2", parent=west)
+    s3 = OrgUnitFactory(code="S3", parent=east)
+    return {"WEST": west, "EAST": east, "S1": s1, "S2": s2, "S3": s3}
+
+
+def test_associate_covers_only_their_stores(chain):
+    alice = UserFactory()
+    give_role(alice, Role.ASSOCIATE, chain["S1"])
+    scope = scope_for(alice)
+    assert scope.store_ids == {chain["S1"].pk}
+    assert not scope.everything
+    assert not scope.is_manager
+
+
+def test_zone_manager_covers_the_stores_of_their_zones(chain):
+    zoe = UserFactory()
+    give_role(zoe, Role.ZONE_MANAGER, chain["WEST"])
+    assert scope_for(zoe).store_ids == {chain["S1"].pk, chain["S2"].pk}
+
+
+def test_admin_role_and_superuser_cover_everything(chain):
+    admin = UserFactory()
+    give_role(admin, Role.ADMIN)
+    root = UserFactory(is_superuser=True)
+    assert scope_for(admin).everything
+    assert scope_for(root).everything
+
+
+def test_user_without_role_covers_no_store(chain):
+    scope = scope_for(UserFactory())
+    assert scope.role is None
+    assert scope.store_ids == frozenset()
+    assert not scope.everything
+
+
+def test_scope_is_read_once_per_user_object(chain, django_assert_num_queries):
+    bob = UserFactory()
+    give_role(bob, Role.STORE_MANAGER, chain["S2"])
+    with django_assert_num_queries(2):
+        scope_for(bob)
+        scope_for(bob)
+
+
+@pytest.mark.parametrize(
+    ("unit_type", "parent_code", "code"),
+    [
+        (UnitType.ZONE, "WEST", 90036),
+        (UnitType.STORE, "S1", 90036),
+        (UnitType.TILL, "WEST", 90036),
+        (UnitType.TILL, None, 90036),
+        ("KIOSK", None, 90035),
+    ],
+)
+def test_unit_parent_must_have_the_right_type(chain, unit_type, parent_code, code):
+    unit = OrgUnit(code="X1", name="X", type=unit_type, parent=chain.get(parent_code))
+    with pytest.raises(ValidationError) as raised:
+        unit.full_clean()
+    assert code in [
+        error_code_of(e)
+        for e in raised.value.error_dict.get("parent", raised.value.error_dict.get("type", []))
+    ]
+    assert not OrgUnit.objects.filter(code="X1").exists()
+
+
+def test_till_of_a_store_is_valid(chain):
+    till = OrgUnit(code="T1", name="Till 1", type=UnitType.TILL, parent=chain["S1"])
+    till.full_clean()
+    till.save()
+    assert till.store_id_for_leads == chain["S1"].pk
