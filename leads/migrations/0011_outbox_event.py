@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0009_search_trigram_index'),
+        ('leads', '0010_lead_store'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
