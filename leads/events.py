@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from crm.core.db import insert_rows
+
 from .models import OutboxEvent
 
 if TYPE_CHECKING:
@@ -72,17 +74,20 @@ def on_dispatch(dispatcher: Callable[[], None]) -> None:
 
 
 def _emit(*emitted: LeadEvent) -> None:
-    OutboxEvent.objects.bulk_create(
-        [
-            OutboxEvent(
-                type=event.type,
-                lead=event.lead,
-                actor=event.actor if getattr(event.actor, "pk", None) else None,
-                details=event.details,
-            )
-            for event in emitted
-        ]
-    )
+    rows = [
+        OutboxEvent(
+            type=event.type,
+            lead=event.lead,
+            actor=event.actor if getattr(event.actor, "pk", None) else None,
+            details=event.details,
+        )
+        for event in emitted
+    ]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+    else:
+        # An import batch's events in one statement, whatever its size.
+        insert_rows(rows)
     for event in emitted:
         for receiver in list(_receivers):
             receiver(event)
