@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crm.org",
     "customers",
     "leads",
+    "webhooks",
     "crm.pages",
 ]
 
@@ -277,6 +278,23 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Webhooks (README, "Webhooks"): seconds between a failed attempt and the next, one number per
+# retry; after the last the delivery is FAILED.
+WEBHOOK_RETRY_SECONDS = [
+    int(value) for value in env_list("WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000")
+]
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# What is read of a receiver's answer, at most.
+WEBHOOK_RESPONSE_MAX_BYTES = int(os.environ.get("WEBHOOK_RESPONSE_MAX_BYTES", str(64 * 1024)))
+# An endpoint whose deliveries all failed for this long is switched off (its admins told).
+WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_SECONDS", "86400"))
+# Private networks webhooks may reach (CIDR, comma-separated): none by default; loopback is
+# added while DEBUG is on.
+WEBHOOK_ALLOWED_PRIVATE_RANGES = env_list("WEBHOOK_ALLOWED_PRIVATE_RANGES", "")
+# Emails (follow-up reminders, switched-off webhooks) go to the console unless configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")
 
 LOGGING = {
     "version": 1,

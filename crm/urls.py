@@ -13,6 +13,7 @@ api_urlpatterns = [
     path("auth/", include("rest_framework.urls")),
     path("", include("leads.api.urls")),
     path("", include("customers.api.urls")),
+    path("", include("webhooks.api.urls")),
     # Anything else under /v2/ is the envelope's 404, also with DEBUG on (where Django would
     # otherwise answer its HTML debug page instead of calling handler404).
     re_path(r"^.*$", api_not_found),

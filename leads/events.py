@@ -92,13 +92,30 @@ def _emit(*emitted: LeadEvent) -> None:
         for receiver in list(_receivers):
             receiver(event)
     if _dispatchers:
-        connection = transaction.get_connection()
-        waiting = {func for _, func, _ in connection.run_on_commit}
-        for dispatcher in _dispatchers:
-            # Once per transaction, however many events it wrote (a bulk change of 100
-            # leads dispatches once).
-            if dispatcher not in waiting:
-                transaction.on_commit(dispatcher)
+        _dispatch_after_commit()
+
+
+def _dispatch_after_commit() -> None:
+    """Registers the dispatch once per transaction, however many events it writes (a bulk
+    change of 100 leads dispatches once): again only when the one registered has run or was
+    dropped with a rollback."""
+    connection = transaction.get_connection()
+    registered = getattr(connection, "_lead_events_dispatch", None)
+    if (
+        registered is not None
+        and not registered.ran
+        and any(func is registered for _, func, _ in connection.run_on_commit)
+    ):
+        return
+
+    def dispatch() -> None:
+        dispatch.ran = True  # type: ignore[attr-defined]
+        for dispatcher in list(_dispatchers):
+            dispatcher()
+
+    dispatch.ran = False  # type: ignore[attr-defined]
+    connection._lead_events_dispatch = dispatch
+    transaction.on_commit(dispatch)
 
 
 def lead_created(*, lead: Lead, actor: Any) -> None:

@@ -45,11 +45,11 @@ def backend() -> ImmediateWithDeferredBackend:
     return task_backends["default"]
 
 
-def run_deferred(*, until: datetime.datetime | None = None) -> int:
+def run_deferred(*, until: datetime.datetime | None = None, limit: int | None = None) -> int:
     """Runs the held tasks due by ``until`` (all of them without it), oldest due first,
-    including those they defer in turn; returns how many ran."""
+    including those they defer in turn, ``limit`` of them at most; returns how many ran."""
     ran = 0
-    while True:
+    while limit is None or ran < limit:
         due = [r for r in backend().deferred if until is None or r.task.run_after <= until]
         if not due:
             return ran
@@ -57,3 +57,4 @@ def run_deferred(*, until: datetime.datetime | None = None) -> int:
         backend().deferred.remove(result)
         backend()._execute_task(result)
         ran += 1
+    return ran

@@ -112,6 +112,13 @@ class ErrorCode(IntEnum):
     ORG_UNIT_NOT_FOUND = 90039
     ROLE_INVALID = 90040
     ROLE_UNITS_INVALID = 90041
+    # Webhooks (90050-90055).
+    WEBHOOK_NOT_FOUND = 90050
+    WEBHOOK_URL_INVALID = 90051
+    WEBHOOK_URL_PRIVATE = 90052
+    WEBHOOK_EVENT_INVALID = 90053
+    WEBHOOK_DELIVERY_NOT_FOUND = 90054
+    WEBHOOK_SECRET_INVALID = 90055
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -197,6 +204,12 @@ register(
     (C.ORG_UNIT_NOT_FOUND, "No org unit {0}", 404),
     (C.ROLE_INVALID, "Invalid role {0}", 400),
     (C.ROLE_UNITS_INVALID, "A {0} covers units of type {1}; {2} is not one", 400),
+    (C.WEBHOOK_NOT_FOUND, "No webhook {0}", 404),
+    (C.WEBHOOK_URL_INVALID, "Webhook URL {0} is not an http or https URL", 400),
+    (C.WEBHOOK_URL_PRIVATE, "Webhook URL {0} points to an address that is not public", 400),
+    (C.WEBHOOK_EVENT_INVALID, "Unknown webhook event {0}", 400),
+    (C.WEBHOOK_DELIVERY_NOT_FOUND, "No delivery {0} of webhook {1}", 404),
+    (C.WEBHOOK_SECRET_INVALID, "A webhook secret is whsec_ and base64 of 24 to 64 bytes", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C

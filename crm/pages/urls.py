@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from . import views
-from .views import board, customers, followups, imports, my_settings
+from .views import board, customers, followups, imports, my_settings, webhooks
 from .views.lead_list import saved_view_create, saved_view_remove
 from .views.org_settings import update_close_reason, update_reason, update_substatus
 
@@ -16,6 +16,14 @@ import_patterns = [
 
 settings_patterns = [
     path("", views.org_settings, name="org-settings"),
+    path("webhooks/", webhooks.webhook_add, name="org-add-webhook"),
+    path("webhooks/<int:webhook_id>/active/", webhooks.webhook_toggle, name="org-toggle-webhook"),
+    path("webhooks/<int:webhook_id>/delete/", webhooks.webhook_delete, name="org-delete-webhook"),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/retry/",
+        webhooks.webhook_retry,
+        name="org-retry-webhook-delivery",
+    ),
     path("reasons/", views.add_reason, name="org-add-reason"),
     path("reasons/<int:reason_id>/", update_reason, name="org-update-reason"),
     path("substatuses/", views.add_substatus, name="org-add-substatus"),

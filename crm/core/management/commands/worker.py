@@ -1,6 +1,7 @@
 """``manage.py worker``: one background worker for the configured task backend.
 
-With ``REDIS_URL`` it is an RQ worker (``rqworker --with-scheduler``, which also moves deferred
+With ``REDIS_URL`` it is an RQ worker (``rqworker --job-class django_tasks_rq.Job
+--with-scheduler``: the scheduler moves deferred
 tasks to the queue when they are due); without, the database queue's ``db_worker``. Run as
 many as the load needs, on any machine that has the settings.
 """
@@ -18,6 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, burst: bool = False, **options):
         if settings.REDIS_URL:
-            call_command("rqworker", "default", with_scheduler=True, burst=burst)
+            call_command(
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.Job",
+                with_scheduler=True,
+                burst=burst,
+            )
         else:
             call_command("db_worker", queue_name="*", batch=burst, reload=False)
