@@ -37,6 +37,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--top", type=int, default=40, help="Rows of the profile to print.")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key.")
+    parser.add_argument(
+        "--queries", action="store_true", help="Also print the SQL of one request."
+    )
     return parser.parse_args(argv)
 
 
@@ -77,6 +80,14 @@ def main() -> None:
                 raise SystemExit(f"{args.path} answered {response.status_code}")
 
     run(args.warmup)
+    if args.queries:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            run(1)
+        for number, query in enumerate(captured.captured_queries, 1):
+            print(f"{number:>3}. {query['sql'][:300]}")
     started = time.process_time()
     run(args.requests)
     cpu_ms = (time.process_time() - started) / args.requests * 1000

@@ -16,16 +16,19 @@ from rest_framework.test import APIClient
 
 from crm.core.api.exceptions import api_not_found
 from crm.core.models import IdempotencyKey
+from crm.org.models import Role
 from crm.pages.models import SavedView
 from leads.models import ImportJob, Lead, OrgSettings, OwnerChange, Reason, SubStatus
 from tests.factories import (
     ExtendedFieldFactory,
     FollowUpFactory,
     LeadFactory,
+    OrgUnitFactory,
     ReasonFactory,
     SkuFactory,
     SubStatusFactory,
     UserFactory,
+    give_role,
 )
 
 from .api_calls import WRITE_IDS, WRITES, send
@@ -61,6 +64,7 @@ def urls(db) -> list[Url]:
     FollowUpFactory(lead=lead)
     OwnerChange.objects.create(lead=lead, to_owner=owner, changed_by=owner)
     Group.objects.create(name="Managers")
+    give_role(owner, Role.ASSOCIATE, OrgUnitFactory(code="S1"))
     Token.objects.create(user=owner)
     IdempotencyKey.objects.create(
         user=owner, key="k", method="POST", path="/v2/leads", request_hash="0", expires_on=now()
