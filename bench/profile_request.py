@@ -37,9 +37,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--top", type=int, default=40, help="Rows of the profile to print.")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key.")
-    parser.add_argument(
-        "--queries", action="store_true", help="Also print the SQL of one request."
-    )
+    parser.add_argument("--queries", action="store_true", help="Also print the SQL of one request.")
     return parser.parse_args(argv)
 
 

@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     # queue, or RQ on Redis when REDIS_URL is set.
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
     # Lowest layer first (see the README's layer map).
     "crm.core",
     "crm.catalog",
@@ -259,6 +258,9 @@ LEADS_IMPORT_IN_BACKGROUND = env_bool("LEADS_IMPORT_IN_BACKGROUND", True)
 # `manage.py db_worker`), RQ on Redis with REDIS_URL (workers: `manage.py rqworker
 # --with-scheduler`, any number on any machine). Deferred tasks (run_after) need either.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    # RQ's app (its workers' command, its admin dashboard) only where there is a Redis.
+    INSTALLED_APPS.append("django_rq")
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 TASKS = {
     "default": (
@@ -292,6 +294,8 @@ WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_SECOND
 # Private networks webhooks may reach (CIDR, comma-separated): none by default; loopback is
 # added while DEBUG is on.
 WEBHOOK_ALLOWED_PRIVATE_RANGES = env_list("WEBHOOK_ALLOWED_PRIVATE_RANGES", "")
+# Follow-up reminders go out this many minutes before a lead's next follow-up (0: when due).
+REMINDER_MINUTES_BEFORE = int(os.environ.get("REMINDER_MINUTES_BEFORE", "0"))
 # Emails (follow-up reminders, switched-off webhooks) go to the console unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")

@@ -9,6 +9,7 @@ from . import services
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
+    FollowUpReminder,
     ImportJob,
     Lead,
     LeadStatus,
@@ -194,6 +195,13 @@ class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("type", "occurred_on")
     search_fields = ("lead__id", "type")
     list_select_related = ("lead", "actor")
+
+
+@admin.register(FollowUpReminder)
+class FollowUpReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("lead", "due", "recipient", "sent_on")
+    search_fields = ("lead__id", "recipient__username")
+    list_select_related = ("lead", "recipient")
 
 
 @admin.register(FollowUp)

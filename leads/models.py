@@ -768,7 +768,8 @@ class OutboxEvent(models.Model):
         FOLLOWUP_ADDED = "lead.followup_added"
 
     type = models.CharField(max_length=40, choices=Type.choices)
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="outbox_events")
+    # Leads are never deleted (their history is kept): PROTECT, as every key into them.
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="outbox_events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -795,3 +796,23 @@ class OutboxEvent(models.Model):
         """The id a receiver sees (Standard Webhooks' ``webhook-id``), the same on every
         retry."""
         return f"evt_{self.pk}"
+
+
+class FollowUpReminder(models.Model):
+    """A reminder sent to a lead's owner for one due time of its next follow-up: a due time is
+    reminded of once, however many tasks were scheduled for it."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="reminders")
+    due = models.DateTimeField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "due"], name="reminder_once_per_due_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.lead_id} due {self.due:%Y-%m-%d %H:%M}"

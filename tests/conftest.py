@@ -39,6 +39,18 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Runs a change, then what it leaves for after its commit (tasks it enqueues: a webhook
+    dispatch, a reminder), as a commit would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -56,7 +56,7 @@ class WebhookDelivery(models.Model):
     )
     event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
     # The event's lead, copied: an endpoint's events of one lead go out in order.
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     # Attempts in the current round (a manual retry starts a new round).
     attempts = models.PositiveIntegerField(default=0)

@@ -80,7 +80,7 @@ def _check_events(events: Any, errors: ErrorCollector) -> None:
         errors.add("events", ErrorCode.WEBHOOK_EVENT_INVALID, json.dumps(events))
         return
     for event in events:
-        if event != "*" and event not in EVENT_TYPES:
+        if not isinstance(event, str) or (event != "*" and event not in EVENT_TYPES):
             errors.add("events", ErrorCode.WEBHOOK_EVENT_INVALID, json.dumps(event))
 
 

@@ -3,7 +3,15 @@
 from django.urls import include, path
 
 from . import views
-from .views import board, customers, followups, imports, my_settings, webhooks
+from .views import (
+    board,
+    customers,
+    followups,
+    imports,
+    my_settings,
+    notifications,
+    webhooks,
+)
 from .views.lead_list import saved_view_create, saved_view_remove
 from .views.org_settings import update_close_reason, update_reason, update_substatus
 
@@ -87,5 +95,11 @@ urlpatterns = [
     path("customers/", include(customer_patterns)),
     path("followups/", include(followup_patterns)),
     path("me/", my_settings.my_settings, name="my-settings"),
+    path("me/notifications/", notifications.my_notifications, name="my-notifications"),
+    path(
+        "me/notifications/read/",
+        notifications.my_notifications_read,
+        name="my-notifications-read",
+    ),
     path("settings/", include(settings_patterns)),
 ]

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('occurred_on', models.DateTimeField(default=django.utils.timezone.now)),
                 ('dispatched_on', models.DateTimeField(blank=True, null=True)),
                 ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outbox_events', to='leads.lead')),
+                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outbox_events', to='leads.lead')),
             ],
             options={
                 'ordering': ['id'],

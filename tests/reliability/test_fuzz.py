@@ -115,6 +115,10 @@ RULE_CODES = {code for code in REGISTRY if 92001 <= code <= 92025} | {
     int(ErrorCode.FOLLOWED_UP_IN_FUTURE),
     # LOST or DELETED without a reason (reasonId is optional in the schema: the org decides).
     int(ErrorCode.CLOSE_REASON_REQUIRED),
+    # A webhook URL's host and where it resolves (SSRF), and a secret's decoded length.
+    int(ErrorCode.WEBHOOK_URL_INVALID),
+    int(ErrorCode.WEBHOOK_URL_PRIVATE),
+    int(ErrorCode.WEBHOOK_SECRET_INVALID),
 }
 
 

@@ -34,17 +34,6 @@ def endpoint(receiver, manager):
     return services.endpoint_create(created_by=manager, url=receiver.url)
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Runs a change and what it leaves for after its commit (the dispatch, the delivery)."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def change_status(lead, user, status=Status.ON_HOLD):
     return lead_services.lead_change_status(lead_id=lead.pk, status=status, changed_by=user)
 

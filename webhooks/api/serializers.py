@@ -7,12 +7,16 @@ from typing import Any
 from rest_framework import serializers
 
 from crm.core.api.serializers import DateTimeField, RawField, RequestSerializer, args
+from leads.models import OutboxEvent
 
 EVENTS_SCHEMA = {
     "type": "array",
-    "items": {"type": "string"},
+    "minItems": 1,
+    "items": {"type": "string", "enum": ["*", *OutboxEvent.Type.values]},
     "description": 'Event types ("lead.status_changed", ...) or ["*"] for all.',
 }
+URL_SCHEMA = {"type": "string", "format": "uri", "pattern": "^https?://[^/?#]+"}
+SECRET_SCHEMA = {"type": "string", "pattern": "^whsec_"}
 
 
 class WebhookSerializer(serializers.Serializer):
@@ -37,9 +41,9 @@ class WebhookRequestSerializer(RequestSerializer):
     """``url`` (http or https), ``events`` (default ``["*"]``), ``secret`` (write-only;
     ``whsec_`` and base64; made when absent), ``isActive`` (default true)."""
 
-    url = RawField(required=False, schema={"type": "string", "format": "uri"})
+    url = RawField(required=False, schema=URL_SCHEMA)
     events = RawField(required=False, schema=EVENTS_SCHEMA)
-    secret = RawField(required=False, allow_null=True, schema={"type": "string"})
+    secret = RawField(required=False, allow_null=True, schema=SECRET_SCHEMA)
     isActive = serializers.BooleanField(source="is_active", required=False)  # noqa: N815
 
     @staticmethod
