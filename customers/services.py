@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 
+from crm.core.db import save_unique
 from crm.core.errors import ErrorCode, ErrorCollector, coded_error
-from crm.core.parsing import MISSING, parse_id
+from crm.core.parsing import MISSING, MissingType, typed
 
 from .identifiers import normalise_email, normalise_mobile
+from .inputs import CustomerDetails
 from .models import Customer
 
 
@@ -39,16 +42,20 @@ def normalise_identifier(id_type: str, identifier: str) -> str | None:
     return value if 0 < len(value) <= 100 else None
 
 
+@typed
 @transaction.atomic
 def customer_register(
     *,
-    loyalty_type: str = Customer.LoyaltyType.NON_LOYALTY,
+    loyalty_type: Customer.LoyaltyType = Customer.LoyaltyType.NON_LOYALTY,
     first_name: str = "",
     last_name: str = "",
     mobile: str | None = None,
     email: str | None = None,
     external_id: str | None = None,
-) -> Customer:
+    check_only: bool = False,
+) -> Customer | None:
+    """Register a customer (92011 for a mobile or email that is not one, 90015 for one another
+    customer has)."""
     customer = Customer(
         loyalty_type=loyalty_type,
         first_name=(first_name or "").strip(),
@@ -57,6 +64,9 @@ def customer_register(
         email=email,
         external_id=external_id,
     )
+    if check_only:
+        customer.full_clean()
+        return None
     return _save_checked(customer)
 
 
@@ -64,31 +74,24 @@ def _save_checked(customer: Customer) -> Customer:
     """``full_clean()`` (92011, 90015 with the field), then save; an identifier taken by a
     parallel request meanwhile is 90015 too."""
     customer.full_clean()
-    try:
-        with transaction.atomic():
-            customer.save()
-    except IntegrityError as exc:
-        # Lost a race with another registration of the same identifier.
-        raise ValidationError(
-            {"__all__": [coded_error(ErrorCode.CUSTOMER_EXISTS, "identifier")]}
-        ) from exc
+    save_unique(customer, NON_FIELD_ERRORS, ErrorCode.CUSTOMER_EXISTS, "identifier")
     return customer
 
 
+@typed
 @transaction.atomic
 def customer_update(
     *,
-    customer_id: Any,
-    first_name: Any = MISSING,
-    last_name: Any = MISSING,
-    mobile: Any = MISSING,
-    email: Any = MISSING,
+    customer_id: int,
+    first_name: str | MissingType = MISSING,
+    last_name: str | MissingType = MISSING,
+    mobile: str | None | MissingType = MISSING,
+    email: str | None | MissingType = MISSING,
 ) -> Customer:
     """Change a customer's names, mobile or email, checked as at registration: 92011 for a
     mobile or email that is not one, 90015 for one another customer has; 90014 for no such
     customer. An identifier sent empty is removed."""
-    pk = parse_id(customer_id)
-    customer = Customer.objects.select_for_update().filter(pk=pk).first() if pk else None
+    customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise ValidationError({"customer": [coded_error(ErrorCode.CUSTOMER_NOT_FOUND)]})
     for field, value in (("first_name", first_name), ("last_name", last_name)):
@@ -100,26 +103,31 @@ def customer_update(
     return _save_checked(customer)
 
 
+@typed
 def customer_resolve(
     *,
     user_id: Any = MISSING,
     id_type: Any = None,
     identifier: Any = None,
-    customer_data: dict[str, Any] | None = None,
+    customer_data: CustomerDetails | None = None,
     auto_register: bool = True,
     errors: ErrorCollector | None = None,
+    check_only: bool = False,
 ) -> Customer | None:
     """Find the lead's customer in the spec's order: userId, then idType+identifier, then
-    auto-registration (when the org allows it). Problems go into ``errors`` (or are raised)."""
+    auto-registration (when the org allows it). Problems go into ``errors`` (or are raised).
+    With ``check_only`` a customer to register is checked and returned unsaved."""
     own = errors is None
     errors = errors if errors is not None else ErrorCollector()
-    customer = _resolve(user_id, id_type, identifier, customer_data, auto_register, errors)
+    customer = _resolve(
+        user_id, id_type, identifier, customer_data, auto_register, errors, check_only
+    )
     if own:
         errors.raise_if_any()
     return customer
 
 
-def _resolve(user_id, id_type, identifier, customer_data, auto_register, errors):
+def _resolve(user_id, id_type, identifier, customer_data, auto_register, errors, check_only):
     if user_id is not MISSING:
         if user_id is None or (isinstance(user_id, str) and not user_id.strip()):
             errors.add("user_id", ErrorCode.USER_ID_NULL)
@@ -158,7 +166,8 @@ def _resolve(user_id, id_type, identifier, customer_data, auto_register, errors)
     if normalised is None:
         errors.add("identifier", ErrorCode.CUSTOMER_REGISTRATION_FAILED)
         return None
-    return _auto_register(field, normalised, customer_data or {}, errors)
+    details = customer_data or CustomerDetails()
+    return _auto_register(field, normalised, details, errors, check_only)
 
 
 def _customer_by_id(user_id: Any) -> Customer | None:
@@ -173,20 +182,25 @@ def _customer_by_id(user_id: Any) -> Customer | None:
     return Customer.objects.filter(pk=pk).first()
 
 
-def _auto_register(field: str, value: str, data: dict[str, Any], errors: ErrorCollector):
-    details = {
-        "first_name": data.get("firstName") or "",
-        "last_name": data.get("lastName") or "",
-        "mobile": data.get("mobile"),
-        "email": data.get("email"),
-        field: value,
-    }
-    if not all(isinstance(v, str) or v is None for v in details.values()):
-        errors.add("customer", ErrorCode.CUSTOMER_REGISTRATION_FAILED)
-        return None
+def _auto_register(
+    field: str,
+    value: str,
+    details: CustomerDetails,
+    errors: ErrorCollector,
+    check_only: bool = False,
+):
+    values = {**asdict(details), field: value}
+    values["first_name"], values["last_name"] = (
+        details.first_name.strip(),
+        details.last_name.strip(),
+    )
     try:
+        if check_only:
+            customer = Customer(loyalty_type=Customer.LoyaltyType.NON_LOYALTY, **values)
+            customer.full_clean()
+            return customer
         with transaction.atomic():
-            return customer_register(loyalty_type=Customer.LoyaltyType.NON_LOYALTY, **details)
+            return customer_register(loyalty_type=Customer.LoyaltyType.NON_LOYALTY, **values)
     except ValidationError:
         # Another request may have registered the same identifier a moment ago.
         existing = Customer.objects.filter(**{field: value}).first()

@@ -6,6 +6,8 @@ from django.contrib import admin
 from crm.core.models import active_staff
 
 from . import services
+from .errors import ErrorCollector
+from .inputs import status_of
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
@@ -147,11 +149,15 @@ class LeadAdmin(admin.ModelAdmin):
             return
         changed = set(form.changed_data)
         if changed & {"status", "sub_status"}:
+            reason = data.get("reason")
+            errors = ErrorCollector()
+            status = status_of(data["status"], errors)
+            errors.raise_if_any()
             services.lead_change_status(
                 lead_id=obj.pk,
-                status=data["status"],
+                status=status,
                 sub_status=data.get("sub_status"),
-                reason_id=data.get("reason"),
+                reason_id=reason.pk if reason else None,
                 notes=data.get("status_notes") or "",
                 changed_by=request.user,
             )

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from crm.core.db import insert_all
 from crm.core.parsing import MISSING, parse_id
+from customers.inputs import CustomerDetails
 from customers.models import Customer
 from customers.services import IdType, customer_resolve, normalise_identifier, parse_id_type
 
@@ -393,12 +394,8 @@ class LeadBatch:
     def _new_customer(self, item: Mapping[str, Any], kind: str, value: str) -> Customer | None:
         """customer_register()'s customer and checks; the identifier is free, as the batch
         looked it up. None when it cannot be registered (customer_resolve() then says why)."""
-        data = item.get("customer_data") or {}
-        if not isinstance(data, dict):
-            return None
-        first_name, last_name = data.get("firstName") or "", data.get("lastName") or ""
-        if not (isinstance(first_name, str) and isinstance(last_name, str)):
-            return None
+        details = item.get("customer_data") or CustomerDetails()
+        first_name, last_name = details.first_name, details.last_name
         customer = Customer(
             loyalty_type=Customer.LoyaltyType.NON_LOYALTY,
             first_name=first_name.strip(),

@@ -8,6 +8,7 @@ from crm.core.errors import (  # noqa: F401 - re-exported
     ErrorCollector,
     ErrorDef,
     ErrorItem,
+    check_all,
     coded_error,
     error_code_of,
     error_item,

@@ -4,7 +4,7 @@ of 10 or of 1000 rows costs the same number of queries."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Model, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -471,48 +471,41 @@ class TimelineEntry:
     row: Any
 
 
-def _status_entries(scope: Q, limit: int) -> list[TimelineEntry]:
-    rows = (
-        LeadStatus.objects.filter(scope)
-        .select_related("lead", "sub_status", "reason", "created_by")
-        .order_by("-created_on", "-id")[:limit]
-    )
-    return [TimelineEntry("status", row.created_on, row.lead, row.created_by, row) for row in rows]
+@dataclass(frozen=True)
+class TimelineKind:
+    """One kind of entry: the history model, the template (``kind``), the row's moment and
+    who acted, and what the template shows beside them (read with the row)."""
+
+    kind: str
+    model: type[Model]
+    on: str
+    by: str
+    related: tuple[str, ...] = ()
+
+    def entries(self, scope: Q, limit: int) -> list[TimelineEntry]:
+        """The newest ``limit`` entries of the leads matching ``scope``, in one query."""
+        rows = (
+            self.model.objects.filter(scope)
+            .select_related("lead", self.by, *self.related)
+            .order_by(f"-{self.on}", "-id")[:limit]
+        )
+        return [
+            TimelineEntry(self.kind, getattr(row, self.on), row.lead, getattr(row, self.by), row)
+            for row in rows
+        ]
 
 
-def _followup_entries(scope: Q, limit: int) -> list[TimelineEntry]:
-    rows = (
-        FollowUp.objects.filter(scope)
-        .select_related("lead", "followed_up_by")
-        .order_by("-followed_up_on", "-id")[:limit]
-    )
-    return [
-        TimelineEntry("followup", row.followed_up_on, row.lead, row.followed_up_by, row)
-        for row in rows
-    ]
-
-
-def _owner_entries(scope: Q, limit: int) -> list[TimelineEntry]:
-    rows = (
-        OwnerChange.objects.filter(scope)
-        .select_related("lead", "from_owner", "to_owner", "changed_by")
-        .order_by("-changed_on", "-id")[:limit]
-    )
-    return [TimelineEntry("owner", row.changed_on, row.lead, row.changed_by, row) for row in rows]
-
-
-# Each kind of entry: a function giving the newest ``limit`` entries of the leads matching a
-# condition on the lead (``lead__...``), newest first, in one query. A new kind (store
-# changes, say) is one more function here and one more template in templates/leads/timeline/.
-TIMELINE_KINDS: tuple[Callable[[Q, int], list[TimelineEntry]], ...] = (
-    _status_entries,
-    _followup_entries,
-    _owner_entries,
+# Each kind of entry, newest first. A new kind (store changes, say) is one more row here and
+# one more template in templates/leads/timeline/.
+TIMELINE_KINDS: tuple[TimelineKind, ...] = (
+    TimelineKind("status", LeadStatus, "created_on", "created_by", ("sub_status", "reason")),
+    TimelineKind("followup", FollowUp, "followed_up_on", "followed_up_by"),
+    TimelineKind("owner", OwnerChange, "changed_on", "changed_by", ("from_owner", "to_owner")),
 )
 
 
 def _timeline(scope: Q, limit: int) -> list[TimelineEntry]:
-    entries = [entry for kind in TIMELINE_KINDS for entry in kind(scope, limit)]
+    entries = [entry for kind in TIMELINE_KINDS for entry in kind.entries(scope, limit)]
     entries.sort(key=lambda entry: (entry.on, entry.row.pk), reverse=True)
     return entries[:limit]
 

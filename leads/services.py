@@ -3,6 +3,13 @@
 Rules live in the models' ``clean()`` where they concern one row; what needs the request
 (customer resolution, history replay, "nothing would change") lives here. Every problem
 found is collected and raised together as one ``ValidationError`` of coded errors.
+
+The services are ``@typed``: their annotations are their contract, checked at each call, and
+they take Python values (``Status``, ids as ``int``, ``User`` rows, ``datetime``s, the inputs
+of ``leads.inputs``), never a client's raw value: the edges type those (``leads.inputs``).
+A service with ``check_only`` runs every check and writes nothing: it raises every problem, or
+returns None; an edge that refused a value calls it so (``check_all``), so that one answer
+lists every problem of a request. A customer to register is then only checked.
 """
 
 from __future__ import annotations
@@ -16,10 +23,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from crm.core.parsing import MISSING, parse_id
+from crm.core.db import save_unique
+from crm.core.parsing import MISSING, MissingType, expect, typed
+from customers.inputs import CustomerDetails
 from customers.models import Customer
 from customers.services import customer_resolve
 
@@ -33,6 +42,7 @@ from .errors import (
     error_item,
     error_items,
 )
+from .inputs import FollowUpInput, RowEdit, StatusChange
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
@@ -51,7 +61,6 @@ from .resolvers import (
     as_text,
     check_close_reason,
     check_status,
-    is_blank,
     lead_for_text,
     next_follow_up_warnings,
     resolve_reason,
@@ -97,20 +106,19 @@ class BulkItemResult:
         return not self.errors
 
 
-def _lock_lead(lead_id: Any) -> Lead:
+def _lock_lead(lead_id: int) -> Lead:
     """The lead's row, locked until the transaction ends (PostgreSQL), or 92001."""
-    if isinstance(lead_id, Lead):
-        lead_id = lead_id.pk
-    pk = parse_id(lead_id)
-    lead = Lead.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
+    lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
     if lead is None:
         raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
     return lead
 
 
-def _full_clean(instance: Any, errors: ErrorCollector, exclude: Iterable[str] = ()) -> None:
+def _full_clean(
+    instance: Any, errors: ErrorCollector, exclude: Iterable[str] = (), **options: Any
+) -> None:
     try:
-        instance.full_clean(exclude=list(exclude))
+        instance.full_clean(exclude=list(exclude), **options)
     except ValidationError as exc:
         errors.extend(exc)
 
@@ -118,6 +126,7 @@ def _full_clean(instance: Any, errors: ErrorCollector, exclude: Iterable[str] = 
 # --- leads ----------------------------------------------------------------------------------
 
 
+@typed
 @transaction.atomic
 def lead_create(
     *,
@@ -128,22 +137,23 @@ def lead_create(
     user_id: Any = MISSING,
     id_type: Any = None,
     identifier: Any = None,
-    customer_data: dict[str, Any] | None = None,
+    customer_data: CustomerDetails | None = None,
     status: Any = Status.OPEN,
     sub_status: Any = None,
     reason_id: Any = None,
-    notes: str = "",
+    notes: Any = "",
     owner: Any = None,
     org_source_id: Any = MISSING,
     next_follow_up: datetime.datetime | None = None,
     last_follow_up: datetime.datetime | None = None,
     created_on: datetime.datetime | None = None,
-    extended_fields: dict[str, Any] | None = None,
+    extended_fields: Any = None,
     follow_up_details: Sequence[dict[str, Any]] = (),
     status_log_details: Sequence[dict[str, Any]] = (),
     recorded_by: Any = None,
     import_job: ImportJob | None = None,
-) -> LeadCreateResult:
+    check_only: bool = False,
+) -> LeadCreateResult | None:
     """Add a lead, replaying its past statuses and follow-ups as history.
 
     The status log is the history sent, and a row for the lead's status only when that history
@@ -158,6 +168,7 @@ def lead_create(
             customer_data=customer_data,
             auto_register=OrgSettings.load().auto_register_customers,
             errors=errors,
+            check_only=check_only,
         )
     if status is None or status is MISSING:
         status = Status.OPEN
@@ -191,8 +202,11 @@ def lead_create(
     history = [_history_row(item, i, errors) for i, item in enumerate(status_log_details or ())]
     followups = [_followup_row(item, i, errors) for i, item in enumerate(follow_up_details or ())]
 
-    _full_clean(lead, errors, exclude=() if customer is not None else ("customer",))
+    held = customer is not None and customer.pk is not None
+    _full_clean(lead, errors, exclude=() if held else ("customer",))
     errors.raise_if_any()
+    if check_only:
+        return None
 
     warnings = _duplicate_warnings(lead) + next_follow_up_warnings(lead.next_follow_up)
     # The latest contact: the follow-ups', or a sent lastFollowUp when it is later.
@@ -238,6 +252,7 @@ def lead_create(
     return LeadCreateResult(lead=lead, warnings=warnings)
 
 
+@typed
 @transaction.atomic
 def lead_create_many(
     *,
@@ -349,31 +364,36 @@ def _duplicate_warnings(lead: Lead, existing_id: Any = MISSING) -> list[ErrorIte
     return [error_item(ErrorCode.ACTIVE_LEAD_EXISTS, existing_id)]
 
 
+@typed
 @transaction.atomic
 def lead_change_status(
     *,
-    lead_id: Any,
-    status: Any,
-    changed_by: Any,
-    sub_status: Any = None,
-    reason_id: Any = None,
-    notes: Any = "",
-    recorded_by: Any = None,
-) -> Lead:
+    lead_id: int,
+    status: Status | None,
+    changed_by: User,
+    sub_status: SubStatus | str | None = None,
+    reason_id: int | None = None,
+    notes: str = "",
+    recorded_by: User | None = None,
+    check_only: bool = False,
+) -> Lead | None:
     """Move a lead to another status (or sub-status), appending one status log row.
     ``recorded_by`` is who sent the request when it names another staff user as the changer."""
     lead = _lock_lead(lead_id)
     errors = ErrorCollector()
     if lead.is_closed:
         errors.add("status", ErrorCode.LEAD_CLOSED)
-    usable = check_status(status, errors)
-    sub = resolve_sub_status(status, sub_status, errors) if usable else None
+    if status is None:
+        errors.add("status", ErrorCode.STATUS_EMPTY)
+    sub = resolve_sub_status(status, sub_status, errors) if status else None
     reason = resolve_reason(reason_id, errors)
-    if usable and not lead.is_closed:
+    if status and not lead.is_closed:
         check_close_reason(status, reason_id, errors)
     if not errors and status == lead.status and (sub.pk if sub else None) == lead.sub_status_id:
         errors.add("status", ErrorCode.DUPLICATE_LEAD_STATUS)
     errors.raise_if_any()
+    if check_only:
+        return None
 
     now = timezone.now()
     previous_status = lead.status
@@ -385,7 +405,7 @@ def lead_change_status(
     errors.raise_if_any()
     lead.save(update_fields=["status", "sub_status", "last_updated_on", "last_updated_by"])
     status_row = LeadStatus.objects.create(
-        **LeadStatus.of_current(lead, reason=reason, notes=as_text(notes), by=changed_by, on=now),
+        **LeadStatus.of_current(lead, reason=reason, notes=notes, by=changed_by, on=now),
         recorded_by=recorded_by,
     )
     events.lead_status_changed(
@@ -394,29 +414,18 @@ def lead_change_status(
     return lead
 
 
+@typed
 def lead_bulk_change_status(
-    *, items: Sequence[dict[str, Any]], changed_by: Any
+    *, items: Sequence[tuple[int, StatusChange]], changed_by: User
 ) -> list[BulkItemResult]:
-    """Change many leads' statuses; each item applies or fails on its own."""
-
-    def apply(item: Any) -> Lead:
-        if not isinstance(item, dict):
-            raise coded_error(ErrorCode.INVALID_FIELD, "item", "expected an object")
-        if is_blank(item.get("lead_id", MISSING)):
-            raise coded_error(ErrorCode.LEAD_ID_NULL)
-        return lead_change_status(
-            lead_id=item["lead_id"],
-            status=item.get("status"),
-            sub_status=item.get("sub_status"),
-            reason_id=item.get("reason_id"),
-            notes=item.get("notes", ""),
-            changed_by=changed_by,
-        )
-
+    """Change many leads' statuses, each item a lead id and its change; each item applies or
+    fails on its own."""
     return _each_item(
         items,
-        lambda item: item.get("lead_id", MISSING) if isinstance(item, dict) else MISSING,
-        apply,
+        lambda item: item[0],
+        lambda item: lead_change_status(
+            lead_id=item[0], changed_by=changed_by, **item[1].as_kwargs()
+        ),
     )
 
 
@@ -438,45 +447,39 @@ def _each_item(
     return results
 
 
+@typed
 @transaction.atomic
 def lead_add_followup(
     *,
-    lead_id: Any,
-    followed_up_on: datetime.datetime | None,
-    created_by: Any,
-    followed_up_by: Any = None,
-    scheduled_follow_up: datetime.datetime | None = None,
-    next_follow_up: datetime.datetime | None = None,
-    notes: Any = "",
-    recorded_by: Any = None,
-) -> FollowUp:
+    lead_id: int,
+    contact: FollowUpInput,
+    created_by: User,
+    recorded_by: User | None = None,
+    check_only: bool = False,
+) -> FollowUp | None:
     """Record a contact; the lead's lastFollowUp becomes the latest one, nextFollowUp the one
     given (if any). ``recorded_by`` is who sent the request when it names another staff user
     as ``created_by``."""
     lead = _lock_lead(lead_id)
     errors = ErrorCollector()
     followup = FollowUp(
-        lead=lead,
-        followed_up_on=followed_up_on,
-        scheduled_follow_up=scheduled_follow_up,
-        next_follow_up=next_follow_up,
-        notes=as_text(notes),
-        created_by=created_by,
-        recorded_by=recorded_by,
+        lead=lead, created_by=created_by, recorded_by=recorded_by, **contact.row_values()
     )
     followup.followed_up_by = (
-        resolve_staff_user(followed_up_by, errors, "followed_up_by")
-        if followed_up_by is not None
+        resolve_staff_user(contact.followed_up_by, errors, "followed_up_by")
+        if contact.followed_up_by is not None
         else created_by
     )
     _full_clean(followup, errors)
     errors.raise_if_any()
+    if check_only:
+        return None
     followup.save()
 
-    if lead.last_follow_up is None or followed_up_on > lead.last_follow_up:
-        lead.last_follow_up = followed_up_on
-    if next_follow_up is not None:
-        lead.next_follow_up = next_follow_up
+    if lead.last_follow_up is None or contact.followed_up_on > lead.last_follow_up:
+        lead.last_follow_up = contact.followed_up_on
+    if contact.next_follow_up is not None:
+        lead.next_follow_up = contact.next_follow_up
     lead.last_updated_on = timezone.now()
     lead.last_updated_by = created_by
     lead.save(
@@ -486,10 +489,18 @@ def lead_add_followup(
     return followup
 
 
+@typed
 @transaction.atomic
-def lead_assign_owner(*, lead_id: Any, owner: Any, changed_by: Any) -> Lead:
+def lead_assign_owner(
+    *, lead_id: int, owner: User | None, changed_by: User, check_only: bool = False
+) -> Lead | None:
     """Give the lead to another staff user (or to nobody), keeping the change as history."""
     lead = _lock_lead(lead_id)
+    if check_only:
+        errors = ErrorCollector()
+        resolve_staff_user(owner, errors)
+        errors.raise_if_any()
+        return None
     _assign(lead, owner, changed_by)
     return lead
 
@@ -517,9 +528,10 @@ def _assign(lead: Lead, owner: Any, changed_by: Any) -> None:
     events.lead_assigned(lead=lead, actor=changed_by, previous_owner_id=previous)
 
 
+@typed
 @transaction.atomic
 def lead_bulk_assign_owner(
-    *, lead_ids: Sequence[Any], owner: Any, changed_by: Any
+    *, lead_ids: Sequence[int], owner: User | None, changed_by: User
 ) -> list[BulkItemResult]:
     """Reassign many leads; each lead succeeds or fails on its own."""
     return _each_item(
@@ -529,31 +541,33 @@ def lead_bulk_assign_owner(
     )
 
 
+@typed
 @transaction.atomic
 def lead_update(
     *,
-    lead_id: Any,
-    updated_by: Any,
-    extended_fields: Any = MISSING,
-    owner: Any = MISSING,
-    next_follow_up: Any = MISSING,
-) -> Lead:
+    lead_id: int,
+    updated_by: User,
+    extended_fields: dict[str, Any] | MissingType = MISSING,
+    owner: User | None | MissingType = MISSING,
+    next_follow_up: datetime.datetime | None | MissingType = MISSING,
+    check_only: bool = False,
+) -> Lead | None:
     """Update a lead's extended fields (merged; a null value removes the key), owner and next
     follow-up. Status changes go through lead_change_status()."""
     lead = _lock_lead(lead_id)
     stored = {name: lead.loaded_value(name) for name in ("extended_fields", "next_follow_up")}
     errors = ErrorCollector()
     if extended_fields is not MISSING:
-        if not isinstance(extended_fields, dict):
-            errors.add(
-                "extended_fields", ErrorCode.INVALID_FIELD, "extendedFields", "expected an object"
-            )
-        else:
-            merged = {**lead.extended_fields, **extended_fields}
-            lead.extended_fields = {k: v for k, v in merged.items() if v is not None}
+        merged = {**lead.extended_fields, **extended_fields}
+        lead.extended_fields = {k: v for k, v in merged.items() if v is not None}
     if next_follow_up is not MISSING:
         lead.next_follow_up = next_follow_up
-    errors.raise_if_any()
+    if check_only:
+        if owner is not MISSING:
+            resolve_staff_user(owner, errors)
+        _full_clean(lead, errors)
+        errors.raise_if_any()
+        return None
     if owner is not MISSING:
         _assign(lead, owner, updated_by)
     lead.last_updated_on = timezone.now()
@@ -576,17 +590,16 @@ def lead_update(
 # --- org configuration ----------------------------------------------------------------------
 
 
+@typed
 @transaction.atomic
-def reasons_create(*, reasons: Sequence[Any]) -> list[Reason]:
+def reasons_create(*, reasons: Sequence[str], check_only: bool = False) -> list[Reason]:
     """Add reasons, all or none."""
     errors = ErrorCollector()
     rows = []
     seen: set[str] = set()
     for index, text in enumerate(reasons):
-        reason = Reason(reason=text if isinstance(text, str) else "")
-        if text is not None and not isinstance(text, str):
-            errors.add(f"reasons[{index}]", ErrorCode.INVALID_FIELD, "reason", "expected text")
-            continue
+        expect(f"reasons[{index}]", text, str)
+        reason = Reason(reason=text)
         _full_clean(reason, errors)
         # The same text twice in one request is as much a duplicate as one already stored.
         if reason.reason and reason.reason.lower() in seen:
@@ -594,23 +607,23 @@ def reasons_create(*, reasons: Sequence[Any]) -> list[Reason]:
         seen.add(reason.reason.lower())
         rows.append(reason)
     errors.raise_if_any()
+    if check_only:
+        return []
     for reason in rows:
         reason.save()
     return rows
 
 
+@typed
 @transaction.atomic
-def substatus_create(*, status: Any, name: Any) -> SubStatus:
-    """Define a sub-status for one status (92021 when it exists already)."""
-    if name is not None and not isinstance(name, str):
-        # Text only: a number or an object would otherwise be stored as its repr ("{}").
-        raise ValidationError(
-            {"name": [coded_error(ErrorCode.INVALID_FIELD, "subStatus", "expected text")]}
-        )
-    sub = SubStatus(status=status, name=name if isinstance(name, str) else as_text(name))
-    if name is None:
-        sub.name = ""
+def substatus_create(
+    *, status: Status | None, name: str, check_only: bool = False
+) -> SubStatus | None:
+    """Define a sub-status for one status (92022 for none, 92021 when it exists already)."""
+    sub = SubStatus(status=status or "", name=name)
     sub.full_clean()
+    if check_only:
+        return None
     _save_sub_status(sub)
     return sub
 
@@ -618,53 +631,40 @@ def substatus_create(*, status: Any, name: Any) -> SubStatus:
 def _edit_row(
     model: type[Reason] | type[SubStatus],
     *,
-    row_id: Any,
+    row_id: int,
     field: str,
-    label: str,
-    value: Any,
-    is_active: Any,
+    edit: RowEdit,
     not_found: ErrorCode,
 ) -> Any:
     """The reason or sub-status ``row_id`` names (``not_found`` otherwise), locked, with
-    ``field`` set to ``value`` (text) and ``is_active`` when given, checked by its
+    ``field`` set to the edit's text and ``is_active`` when given, checked by its
     ``full_clean()``, which refuses an empty or taken text with the row's own codes."""
-    pk = parse_id(row_id)
-    row = model.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
+    row = model.objects.select_for_update().filter(pk=row_id).first()
     if row is None:
-        raise ValidationError({field: [coded_error(not_found, as_text(row_id))]})
-    if value is not MISSING:
-        if value is not None and not isinstance(value, str):
-            raise ValidationError(
-                {field: [coded_error(ErrorCode.INVALID_FIELD, label, "expected text")]}
-            )
-        setattr(row, field, value or "")
-    if is_active is not MISSING:
-        row.is_active = bool(is_active)
+        raise ValidationError({field: [coded_error(not_found, row_id)]})
+    if edit.text is not MISSING:
+        setattr(row, field, edit.text)
+    if edit.is_active is not MISSING:
+        row.is_active = edit.is_active
     row.full_clean()
     return row
 
 
+@typed
 @transaction.atomic
-def reason_update(*, reason_id: Any, reason: Any = MISSING, is_active: Any = MISSING) -> Reason:
+def reason_update(*, reason_id: int, edit: RowEdit) -> Reason:
     """Rename a reason (90018 empty, 90028 when another has the text) or take it out of use
     (90032 for new changes; the history keeps it). 92004 for no such reason."""
     row = _edit_row(
-        Reason,
-        row_id=reason_id,
-        field="reason",
-        label="reason",
-        value=reason,
-        is_active=is_active,
-        not_found=ErrorCode.REASON_NOT_FOUND,
+        Reason, row_id=reason_id, field="reason", edit=edit, not_found=ErrorCode.REASON_NOT_FOUND
     )
     row.save()
     return row
 
 
+@typed
 @transaction.atomic
-def substatus_update(
-    *, substatus_id: Any, name: Any = MISSING, is_active: Any = MISSING
-) -> SubStatus:
+def substatus_update(*, substatus_id: int, edit: RowEdit) -> SubStatus:
     """Rename a sub-status (92023 empty, 92021 when its status has the name already) or take
     it out of use (90033 for new changes; leads and history keep it). 92020 for no such
     sub-status."""
@@ -672,9 +672,7 @@ def substatus_update(
         SubStatus,
         row_id=substatus_id,
         field="name",
-        label="subStatus",
-        value=name,
-        is_active=is_active,
+        edit=edit,
         not_found=ErrorCode.INVALID_SUB_STATUS,
     )
     _save_sub_status(sub)
@@ -683,84 +681,92 @@ def substatus_update(
 
 def _save_sub_status(sub: SubStatus) -> None:
     """Saves a checked sub-status; a pair taken meanwhile (a parallel request) is 92021."""
-    try:
-        with transaction.atomic():
-            sub.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"name": [coded_error(ErrorCode.SUB_STATUS_EXISTS, sub.name, sub.status)]}
-        ) from exc
+    save_unique(sub, "name", ErrorCode.SUB_STATUS_EXISTS, sub.name, sub.status)
 
 
+@typed
 @transaction.atomic
 def org_settings_update(
-    *, auto_register_customers: Any = MISSING, require_close_reason: Any = MISSING
+    *,
+    auto_register_customers: bool | MissingType = MISSING,
+    require_close_reason: bool | MissingType = MISSING,
 ) -> OrgSettings:
     """Change the org settings given; the others stay."""
     settings_row = OrgSettings.load()
     if auto_register_customers is not MISSING:
-        settings_row.auto_register_customers = bool(auto_register_customers)
+        settings_row.auto_register_customers = auto_register_customers
     if require_close_reason is not MISSING:
-        settings_row.require_close_reason = bool(require_close_reason)
+        settings_row.require_close_reason = require_close_reason
     settings_row.save()
     return settings_row
 
 
+def _set_definition(
+    definition: ExtendedFieldDefinition,
+    *,
+    label: str | MissingType,
+    choices: Sequence[Any] | MissingType,
+    is_active: bool | MissingType,
+) -> None:
+    """What both a new and an existing extended field may set: the label, the allowed
+    values, the active flag (each when given)."""
+    if label is not MISSING:
+        definition.label = label.strip()
+    if choices is not MISSING:
+        definition.choices = list(choices)
+    if is_active is not MISSING:
+        definition.is_active = is_active
+
+
+@typed
 @transaction.atomic
 def extended_field_create(
     *,
-    name: Any,
-    label: Any = "",
-    data_type: Any = ExtendedFieldDefinition.DataType.STRING,
+    name: str,
+    label: str = "",
+    data_type: ExtendedFieldDefinition.DataType = ExtendedFieldDefinition.DataType.STRING,
     choices: Sequence[Any] = (),
     is_active: bool = True,
-) -> ExtendedFieldDefinition:
+    check_only: bool = False,
+) -> ExtendedFieldDefinition | None:
     """Define an extended field (90022 when the name is taken)."""
     errors = ErrorCollector()
-    definition = ExtendedFieldDefinition(
-        name=as_text(name).strip(),
-        label=as_text(label).strip(),
-        data_type=data_type,
-        choices=list(choices) if isinstance(choices, list | tuple) else choices,
-        is_active=bool(is_active),
-    )
+    definition = ExtendedFieldDefinition(name=name.strip(), data_type=data_type)
+    _set_definition(definition, label=label, choices=choices, is_active=is_active)
     if ExtendedFieldDefinition.objects.filter(name=definition.name).exists():
         errors.add("name", ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)
-    try:
-        definition.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        errors.extend(exc)
-    errors.raise_if_any()
-    try:
-        with transaction.atomic():
-            definition.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"name": [coded_error(ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)]}
-        ) from exc
+    _full_clean_definition(definition, errors)
+    if check_only:
+        return None
+    save_unique(definition, "name", ErrorCode.EXTENDED_FIELD_EXISTS, definition.name)
     return definition
 
 
+@typed
 @transaction.atomic
 def extended_field_update(
-    *, field_id: Any, label: Any = MISSING, choices: Any = MISSING, is_active: Any = MISSING
+    *,
+    field_id: int,
+    label: str | MissingType = MISSING,
+    choices: Sequence[Any] | MissingType = MISSING,
+    is_active: bool | MissingType = MISSING,
 ) -> ExtendedFieldDefinition:
     """Change an extended field's label, allowed values or active flag. The name and data type
     stay: stored values were checked against them."""
-    definition = (
-        ExtendedFieldDefinition.objects.select_for_update().filter(pk=parse_id(field_id)).first()
-    )
+    definition = ExtendedFieldDefinition.objects.select_for_update().filter(pk=field_id).first()
     if definition is None:
         raise ValidationError({"field": [coded_error(ErrorCode.NOT_FOUND)]})
-    if label is not MISSING:
-        definition.label = as_text(label).strip()
-    if choices is not MISSING:
-        definition.choices = list(choices) if isinstance(choices, list | tuple) else choices
-    if is_active is not MISSING:
-        definition.is_active = bool(is_active)
-    definition.full_clean(validate_unique=False)
+    _set_definition(definition, label=label, choices=choices, is_active=is_active)
+    _full_clean_definition(definition, ErrorCollector())
     definition.save()
     return definition
+
+
+def _full_clean_definition(definition: ExtendedFieldDefinition, errors: ErrorCollector) -> None:
+    """The definition's own checks (its name's uniqueness is the caller's), with ``errors``
+    found before them, raised together."""
+    _full_clean(definition, errors, validate_unique=False)
+    errors.raise_if_any()
 
 
 # The rows migration 0002 adds, from its own list: a database emptied by a test's flush, or

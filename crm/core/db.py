@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, models, transaction
+
+from .errors import coded_error
 
 
 def insert_all(objs: Sequence[models.Model]) -> None:
@@ -111,3 +114,14 @@ def _value_of(field: models.Field) -> Callable[[models.Model], Any]:
         return lambda obj: field.pre_save(obj, add=True)
     attname = field.attname
     return lambda obj: getattr(obj, attname)
+
+
+def save_unique(instance: models.Model, field: str, code: int, *args: object) -> None:
+    """Saves a checked ``instance`` in a savepoint. A unique value a parallel request took
+    meanwhile (the database's IntegrityError) is the registry's ``code`` on ``field``, as
+    ``full_clean()`` would have reported it a moment earlier."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError({field: [coded_error(code, *args)]}) from exc

@@ -8,14 +8,15 @@ the same code and text; ``crm.core.api.exceptions`` turns them into the response
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 ErrorItem = dict[str, Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -257,12 +258,30 @@ class ErrorCollector:
         if not any(e.code == error.code and e.message == error.message for e in bucket):
             bucket.append(error)
 
-    def extend(self, error: ValidationError, prefix: str = "") -> None:
+    def extend(self, error: ValidationError, prefix: str = "", skip: Collection[str] = ()) -> None:
+        """Adds every error of ``error`` (its fields prefixed), but those about a field in
+        ``skip`` (already refused: what the service says of the value put in its place is
+        moot) unless they are about the record itself."""
         for field, item in iter_errors(error):
             key = f"{prefix}{field}" if prefix and field != NON_FIELD_ERRORS else field
+            if refused(key, skip) and error_code_of(item) not in RECORD_CODES:
+                continue
             bucket = self._errors.setdefault(key, [])
             if not any(e.code == item.code and e.message == item.message for e in bucket):
                 bucket.append(item)
+
+    def record_first(self) -> None:
+        """Puts the errors about the record itself (RECORD_CODES) first, as a service that
+        finds the record before it looks at the values sent reports them."""
+        pairs = [(field, e) for field, errors in self._errors.items() for e in errors]
+        pairs.sort(key=lambda pair: error_code_of(pair[1]) not in RECORD_CODES)
+        self._errors = {}
+        for field, error in pairs:
+            self._errors.setdefault(field, []).append(error)
+
+    def fields(self) -> list[str]:
+        """The fields with an error (not the request-wide ones)."""
+        return [field for field in self._errors if field != NON_FIELD_ERRORS]
 
     def has(self, code: int) -> bool:
         return any(e.code == int(code) for errors in self._errors.values() for e in errors)
@@ -277,6 +296,37 @@ class ErrorCollector:
     def as_error(self) -> ValidationError:
         """Everything gathered as one ValidationError (empty when nothing was)."""
         return ValidationError(self._errors)
+
+
+# Codes about the record a request names rather than about a value it sends: still true when
+# a value of the request was refused.
+RECORD_CODES = frozenset({ErrorCode.LEAD_NOT_FOUND, ErrorCode.LEAD_CLOSED})
+
+
+def refused(path: str, failed: Iterable[str]) -> bool:
+    """Whether ``path`` (``follow_up_details[0].notes``) is, or is inside, a failed field."""
+    return any(path == f or path.startswith((f + ".", f + "[")) for f in failed)
+
+
+def check_all(
+    errors: ErrorCollector, call: Callable[[bool], T], *, refused_elsewhere: bool = False
+) -> T | None:
+    """One request's every problem at once. The edge has turned what the client sent into the
+    service's typed arguments, putting what could not be one in ``errors``. Nothing refused:
+    ``call(False)``, the service itself. Otherwise ``call(True)``: the service with
+    ``check_only`` (it writes nothing) judges the rest, and everything is raised together,
+    the edge's findings first (None is returned when, refused only elsewhere, neither found
+    anything)."""
+    if not errors and not refused_elsewhere:
+        return call(False)
+    failed = errors.fields()
+    try:
+        call(True)
+    except ValidationError as exc:
+        errors.extend(exc, skip=failed)
+    errors.record_first()
+    errors.raise_if_any()
+    return None
 
 
 def iter_errors(error: ValidationError) -> Iterator[tuple[str, ValidationError]]:

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from crm.core.errors import ErrorCollector, check_all
+from customers.inputs import loyalty_type_of
 from customers.models import Customer
 from customers.services import customer_register, customer_update
 
@@ -39,13 +41,19 @@ class CustomerRegisterForm(ServiceFormMixin, forms.Form):
 
     def save(self) -> Customer:
         data: dict[str, Any] = self.cleaned_data
-        return customer_register(
-            loyalty_type=data.get("loyalty_type") or Customer.LoyaltyType.NON_LOYALTY,
-            first_name=data.get("first_name", ""),
-            last_name=data.get("last_name", ""),
-            mobile=data.get("mobile") or None,
-            email=data.get("email") or None,
-            external_id=data.get("external_id") or None,
+        errors = ErrorCollector()
+        loyalty_type = loyalty_type_of(data.get("loyalty_type"), errors)
+        return check_all(
+            errors,
+            lambda check_only: customer_register(
+                loyalty_type=loyalty_type,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                mobile=data.get("mobile") or None,
+                email=data.get("email") or None,
+                external_id=data.get("external_id") or None,
+                check_only=check_only,
+            ),
         )
 
 

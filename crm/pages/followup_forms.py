@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from leads import services
 from leads.errors import ErrorCode, coded_error
+from leads.inputs import FollowUpInput
 from leads.selectors import lead_get
 
 from .forms import FollowUpForm, ServiceFormMixin, datetime_field
@@ -109,6 +110,5 @@ class MessageSentForm(ServiceFormMixin, forms.Form):
     error_fields = {"lead": None}
 
     def save(self, *, lead_id: int, user: Any) -> Any:
-        return services.lead_add_followup(
-            lead_id=lead_id, followed_up_on=timezone.now(), notes=WHATSAPP_NOTE, created_by=user
-        )
+        contact = FollowUpInput(followed_up_on=timezone.now(), notes=WHATSAPP_NOTE)
+        return services.lead_add_followup(lead_id=lead_id, contact=contact, created_by=user)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -17,9 +18,18 @@ from django.core.exceptions import ValidationError
 
 from crm.core.parsing import MISSING, parse_id
 from crm.core.services import user_update_settings
-from leads import services
-from leads.errors import ErrorCode, coded_error, iter_errors
+from customers.inputs import CustomerDetails
+from leads import inputs, services
+from leads.errors import (
+    ErrorCode,
+    ErrorCollector,
+    check_all,
+    coded_error,
+    error_items,
+    iter_errors,
+)
 from leads.filters import OWNER_ME, OWNER_NONE
+from leads.inputs import FollowUpInput, RowEdit, StatusChange
 from leads.models import (
     REASON_REQUIRED_STATUSES,
     ExtendedFieldDefinition,
@@ -72,6 +82,17 @@ class ServiceFormMixin:
                 continue
             field = self.error_fields.get(key, key)
             self.add_error(field if field in self.fields else None, error)
+
+    def submit(self, **kwargs: Any) -> Any:
+        """``save(**kwargs)``'s result when the form is valid and the service accepts it;
+        None otherwise, with the service's coded errors placed on the form."""
+        if not self.is_valid():
+            return None
+        try:
+            return self.save(**kwargs)
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+            return None
 
     def has_extended_fields(self) -> bool:
         return any(name.startswith(EXTENDED_PREFIX) for name in self.fields)
@@ -245,18 +266,24 @@ class StatusChangeForm(ServiceFormMixin, forms.Form):
         by_id = {str(sub.pk): sub for sub in self.sub_statuses}
         return by_id.get(value, value)
 
-    def service_arguments(self) -> dict[str, Any]:
+    def status_change(self, errors: ErrorCollector) -> StatusChange:
         data = self.cleaned_data
-        return {
-            "status": data.get("status") or None,
+        values = {
+            "status": data.get("status"),
             "sub_status": self.chosen_sub_status(),
-            "reason_id": data.get("reason") or None,
+            "reason_id": data.get("reason"),
             "notes": data.get("notes", ""),
         }
+        return inputs.status_change(values, errors)
 
     def save(self, *, lead_id: int, user: Any) -> Any:
-        return services.lead_change_status(
-            lead_id=lead_id, changed_by=user, **self.service_arguments()
+        errors = ErrorCollector()
+        change = self.status_change(errors)
+        return check_all(
+            errors,
+            lambda check_only: services.lead_change_status(
+                lead_id=lead_id, changed_by=user, check_only=check_only, **change.as_kwargs()
+            ),
         )
 
 
@@ -276,13 +303,12 @@ class FollowUpForm(ServiceFormMixin, forms.Form):
 
     def save(self, *, lead_id: int, user: Any) -> Any:
         data = self.cleaned_data
-        return services.lead_add_followup(
-            lead_id=lead_id,
+        contact = FollowUpInput(
             followed_up_on=data.get("followed_up_on"),
             next_follow_up=data.get("next_follow_up"),
             notes=data.get("notes", ""),
-            created_by=user,
         )
+        return services.lead_add_followup(lead_id=lead_id, contact=contact, created_by=user)
 
 
 class AssignOwnerForm(ServiceFormMixin, forms.Form):
@@ -295,9 +321,10 @@ class AssignOwnerForm(ServiceFormMixin, forms.Form):
         self.fields["owner"].widget.choices = owner_choices(owners)
 
     def save(self, *, lead_id: int, user: Any) -> Any:
-        return services.lead_assign_owner(
-            lead_id=lead_id, owner=self.cleaned_data.get("owner") or None, changed_by=user
-        )
+        errors = ErrorCollector()
+        owner = inputs.staff_user_of(self.cleaned_data.get("owner"), errors)
+        errors.raise_if_any()
+        return services.lead_assign_owner(lead_id=lead_id, owner=owner, changed_by=user)
 
 
 class LeadDetailsForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
@@ -426,12 +453,12 @@ class LeadCreateForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
             return {
                 "id_type": id_type if identifier else None,
                 "identifier": identifier,
-                "customer_data": {
-                    "firstName": data.get("first_name", ""),
-                    "lastName": data.get("last_name", ""),
-                    "mobile": mobile or None,
-                    "email": email or None,
-                },
+                "customer_data": CustomerDetails(
+                    first_name=data.get("first_name", ""),
+                    last_name=data.get("last_name", ""),
+                    mobile=mobile or None,
+                    email=email or None,
+                ),
             }
         identifier = (data.get("identifier") or "").strip()
         if data.get("find_by") == "USER_ID":
@@ -588,23 +615,41 @@ class BulkActionForm(StatusChangeForm):
         return data
 
     def run(self, *, user: Any) -> list[services.BulkItemResult]:
-        ids = self.lead_ids()
+        """Each ticked lead's result. A value the edge refuses (an owner or status that is no
+        such thing, a lead id that is no id) refuses the leads it concerns with its code,
+        after what the service finds about each lead (a missing one is 92001)."""
+        errors = ErrorCollector()
         if self.cleaned_data["action"] == self.ASSIGN:
-            return services.lead_bulk_assign_owner(
-                lead_ids=ids, owner=self.cleaned_data.get("owner") or None, changed_by=user
-            )
-        arguments = self.service_arguments()
-        items = [
-            {
-                "lead_id": lead_id,
-                "status": arguments["status"],
-                "sub_status": arguments["sub_status"],
-                "reason_id": arguments["reason_id"],
-                "notes": arguments["notes"],
-            }
-            for lead_id in ids
-        ]
-        return services.lead_bulk_change_status(items=items, changed_by=user)
+            owner = inputs.staff_user_of(self.cleaned_data.get("owner"), errors)
+            check = partial(services.lead_assign_owner, owner=owner, changed_by=user)
+        else:
+            change = self.status_change(errors)
+            check = partial(services.lead_change_status, changed_by=user, **change.as_kwargs())
+        results: dict[int, services.BulkItemResult] = {}
+        valid: list[tuple[int, int]] = []
+        for index, raw in enumerate(self.lead_ids()):
+            item_errors = ErrorCollector()
+            item_errors.extend(errors.as_error())
+            pk = inputs.lead_id_of(raw, item_errors)
+            if not item_errors:
+                valid.append((index, pk))
+                continue
+            result = services.BulkItemResult(index=index, lead_id=raw)
+            try:
+                check_all(item_errors, lambda _, pk=pk: pk and check(lead_id=pk, check_only=True))
+            except ValidationError as exc:
+                result.errors = error_items(exc)
+            results[index] = result
+        pks = [pk for _, pk in valid]
+        if self.cleaned_data["action"] == self.ASSIGN:
+            applied = services.lead_bulk_assign_owner(lead_ids=pks, owner=owner, changed_by=user)
+        else:
+            items = [(pk, change) for pk in pks]
+            applied = services.lead_bulk_change_status(items=items, changed_by=user)
+        for (index, _), result in zip(valid, applied, strict=True):
+            result.index = index
+            results[index] = result
+        return [results[index] for index in sorted(results)]
 
 
 # --- org settings ----------------------------------------------------------------------------
@@ -616,7 +661,7 @@ class ReasonForm(ServiceFormMixin, forms.Form):
     error_fields = {"reasons[0]": "reason"}
 
     def save(self) -> Any:
-        return services.reasons_create(reasons=[self.cleaned_data.get("reason", "")])[0]
+        return services.reasons_create(reasons=[self.cleaned_data.get("reason") or ""])[0]
 
 
 class SubStatusForm(ServiceFormMixin, forms.Form):
@@ -624,8 +669,14 @@ class SubStatusForm(ServiceFormMixin, forms.Form):
     name = forms.CharField(label="Sub-status name", required=False)
 
     def save(self) -> SubStatus:
-        return services.substatus_create(
-            status=self.cleaned_data.get("status") or None, name=self.cleaned_data.get("name")
+        errors = ErrorCollector()
+        status = inputs.status_of(self.cleaned_data.get("status"), errors)
+        name = self.cleaned_data.get("name") or ""
+        return check_all(
+            errors,
+            lambda check_only: services.substatus_create(
+                status=status, name=name, check_only=check_only
+            ),
         )
 
 
@@ -636,23 +687,25 @@ class OrgSwitchForm(ServiceFormMixin, forms.Form):
         ((name, value),) = self.cleaned_data.items()
         return services.org_settings_update(**{name: value})
 
-
-class AutoRegistrationForm(OrgSwitchForm):
-    auto_register_customers = forms.BooleanField(
-        label="Register unknown customers automatically",
-        required=False,
-        help_text="When a lead names a mobile, email or external id nobody has, register a new "
-        "non-loyalty customer. When off, such leads are refused with 92025.",
-    )
+    @classmethod
+    def of(cls, setting: str, label: str, help_text: str) -> type[OrgSwitchForm]:
+        """The form switching ``setting`` (an OrgSettings field) on the settings page."""
+        field = forms.BooleanField(label=label, required=False, help_text=help_text)
+        return type(f"{setting}_form", (cls,), {setting: field})
 
 
-class CloseReasonForm(OrgSwitchForm):
-    require_close_reason = forms.BooleanField(
-        label="A reason is required to mark a lead Lost or Deleted",
-        required=False,
-        help_text="When on, a change to LOST or DELETED without a reason is refused with 90031 "
-        "(pages, bulk changes and the API alike).",
-    )
+AutoRegistrationForm = OrgSwitchForm.of(
+    "auto_register_customers",
+    "Register unknown customers automatically",
+    "When a lead names a mobile, email or external id nobody has, register a new non-loyalty "
+    "customer. When off, such leads are refused with 92025.",
+)
+CloseReasonForm = OrgSwitchForm.of(
+    "require_close_reason",
+    "A reason is required to mark a lead Lost or Deleted",
+    "When on, a change to LOST or DELETED without a reason is refused with 90031 (pages, bulk "
+    "changes and the API alike).",
+)
 
 
 class RowEditForm(ServiceFormMixin, forms.Form):
@@ -663,7 +716,10 @@ class RowEditForm(ServiceFormMixin, forms.Form):
 
     def save(self, *, update: Callable[..., Any], row_id: int) -> Any:
         """``update`` is the service (reason_update, substatus_update) keyed by ``row_id``."""
-        return update(row_id, self.cleaned_data.get("name", ""), self.cleaned_data["is_active"])
+        edit = RowEdit(
+            text=self.cleaned_data.get("name", ""), is_active=self.cleaned_data["is_active"]
+        )
+        return update(row_id, edit)
 
 
 def parse_choices(text: str) -> list[Any]:
@@ -706,11 +762,17 @@ class ExtendedFieldForm(ServiceFormMixin, forms.Form):
 
     def save(self) -> ExtendedFieldDefinition:
         data = self.cleaned_data
-        return services.extended_field_create(
-            name=data.get("name", ""),
-            label=data.get("label", ""),
-            data_type=data.get("data_type") or ExtendedFieldDefinition.DataType.STRING,
-            choices=parse_choices(data.get("choices", "")),
+        errors = ErrorCollector()
+        data_type = inputs.data_type_of(data.get("data_type"), errors)
+        return check_all(
+            errors,
+            lambda check_only: services.extended_field_create(
+                name=data.get("name", ""),
+                label=data.get("label", ""),
+                data_type=data_type,
+                choices=parse_choices(data.get("choices", "")),
+                check_only=check_only,
+            ),
         )
 
 

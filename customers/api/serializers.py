@@ -8,6 +8,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from crm.core.api.serializers import DateTimeField, RawField, RequestSerializer, TextField, args
+from crm.core.errors import ErrorCollector
+from customers.inputs import loyalty_type_of
 from customers.models import Customer
 
 OPTIONAL_TEXT = {"required": False, "allow_null": True, "allow_blank": True}
@@ -67,7 +69,11 @@ class CustomerRegisterSerializer(RequestSerializer):
     externalId = TextField(source="external_id", **OPTIONAL_TEXT)  # noqa: N815
 
     @staticmethod
-    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-        return args(
-            data, "loyalty_type", "first_name", "last_name", "mobile", "email", "external_id"
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        kwargs = args(data, "mobile", "email", "external_id")
+        # A name sent as null is no name.
+        kwargs.update(
+            {name: data[name] or "" for name in ("first_name", "last_name") if name in data}
         )
+        loyalty_type = loyalty_type_of(data.get("loyalty_type"), errors)
+        return {**kwargs, "loyalty_type": loyalty_type}

@@ -90,9 +90,8 @@ class CustomerViewSet(ApiViewSet):
         def respond() -> Response:
             customer = call_service(
                 CustomerRegisterSerializer(data=request.data),
-                lambda data: services.customer_register(
-                    **CustomerRegisterSerializer.service_kwargs(data)
-                ),
+                services.customer_register,
+                CustomerRegisterSerializer.typed,
             )
             location = request.build_absolute_uri(
                 reverse("api-customer-detail", kwargs={"userId": customer.pk})

@@ -1,7 +1,8 @@
 """camelCase JSON of the Leads API, in and out.
 
-Request serializers check JSON types only and hand values to ``leads.services`` as sent;
-the services apply the rules and raise the registry's codes.
+Request serializers check JSON types; their ``typed`` step turns the parsed values into the
+services' typed arguments with ``leads.inputs``, which reports a value that cannot be one
+with the registry's code. The services apply the rules and raise the registry's codes.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from crm.core.api.serializers import (
     arg,
     args,
 )
-from crm.core.parsing import MISSING
+from crm.core.errors import ErrorCode, ErrorCollector
 from customers.api.serializers import CustomerSummarySerializer
+from customers.inputs import CustomerDetails
+from leads import inputs
 from leads.models import LeadType, Status
 
 STATUS_SCHEMA = serializers.ChoiceField(choices=Status.choices)
@@ -49,12 +52,29 @@ def created_by_field(what: str) -> RawField:
 # --- responses -----------------------------------------------------------------------------
 
 
-class FollowUpSerializer(serializers.Serializer):
-    """A contact with the customer about a lead."""
+class LeadHistorySerializer(serializers.Serializer):
+    """What a follow-up and a status log row both show: which lead and customer, the notes,
+    who recorded it and when. A subclass's own fields stand between the ids and the notes."""
+
+    TRAILING = ("notes", "createdBy", "createdOn")
 
     id = serializers.IntegerField(read_only=True)
     leadId = serializers.IntegerField(source="lead_id", read_only=True)  # noqa: N815
     userId = serializers.IntegerField(source="lead.customer_id", read_only=True)  # noqa: N815
+    notes = serializers.CharField(read_only=True)
+    createdBy = StaffIdField("created_by")  # noqa: N815
+    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for name in self.TRAILING:
+            fields[name] = fields.pop(name)
+        return fields
+
+
+class FollowUpSerializer(LeadHistorySerializer):
+    """A contact with the customer about a lead."""
+
     followedUpOn = DateTimeField(source="followed_up_on", read_only=True)  # noqa: N815
     followedUpBy = StaffIdField("followed_up_by")  # noqa: N815
     scheduledFollowUp = DateTimeField(  # noqa: N815
@@ -63,17 +83,11 @@ class FollowUpSerializer(serializers.Serializer):
     nextFollowUp = DateTimeField(  # noqa: N815
         source="next_follow_up", read_only=True, allow_null=True
     )
-    notes = serializers.CharField(read_only=True)
-    createdBy = StaffIdField("created_by")  # noqa: N815
-    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
 
 
-class StatusLogSerializer(serializers.Serializer):
+class StatusLogSerializer(LeadHistorySerializer):
     """One status the lead has held (``statusLogDetails``)."""
 
-    id = serializers.IntegerField(read_only=True)
-    leadId = serializers.IntegerField(source="lead_id", read_only=True)  # noqa: N815
-    userId = serializers.IntegerField(source="lead.customer_id", read_only=True)  # noqa: N815
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
     subStatus = serializers.CharField(  # noqa: N815
         source="sub_status.name", read_only=True, allow_null=True
@@ -82,9 +96,6 @@ class StatusLogSerializer(serializers.Serializer):
         source="reason_id", read_only=True, allow_null=True
     )
     reason = serializers.CharField(source="reason.reason", read_only=True, allow_null=True)
-    notes = serializers.CharField(read_only=True)
-    createdBy = StaffIdField("created_by")  # noqa: N815
-    createdOn = DateTimeField(source="created_on", read_only=True)  # noqa: N815
 
 
 class LeadSerializer(serializers.Serializer):
@@ -156,8 +167,12 @@ class BulkItemResultSerializer(serializers.Serializer):
 class CustomerDetailsSerializer(RequestSerializer):
     """Used when an unknown identifier registers a new customer."""
 
-    firstName = TextField(required=False, allow_null=True, allow_blank=True)  # noqa: N815
-    lastName = TextField(required=False, allow_null=True, allow_blank=True)  # noqa: N815
+    firstName = TextField(  # noqa: N815
+        source="first_name", required=False, allow_null=True, allow_blank=True
+    )
+    lastName = TextField(  # noqa: N815
+        source="last_name", required=False, allow_null=True, allow_blank=True
+    )
     mobile = TextField(required=False, allow_null=True, allow_blank=True)
     email = TextField(required=False, allow_null=True, allow_blank=True)
 
@@ -185,11 +200,8 @@ class FollowUpRequestSerializer(RequestSerializer):
     createdBy = created_by_field("contact")  # noqa: N815
 
     @staticmethod
-    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "followed_up_on": data.get("followed_up_on"),
-            **args(data, "followed_up_by", "scheduled_follow_up", "next_follow_up", "notes"),
-        }
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        return {"contact": inputs.followup_input(data, errors)}
 
 
 class StatusFieldsSerializer(RequestSerializer):
@@ -220,8 +232,8 @@ class StatusChangeSerializer(StatusFieldsSerializer):
     createdBy = created_by_field("change")  # noqa: N815
 
     @staticmethod
-    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-        return {"status": data.get("status"), **args(data, "sub_status", "reason_id", "notes")}
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        return inputs.status_change(data, errors).as_kwargs()
 
 
 class StatusLogRequestSerializer(StatusChangeSerializer):
@@ -305,13 +317,13 @@ class LeadCreateSerializer(StatusFieldsSerializer):
     )
 
     @staticmethod
-    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
         customer = data.get("customer")
         return {
             "lead_for": data.get("lead_for"),
             "user_id": arg(data, "user_id"),
             "org_source_id": arg(data, "org_source_id"),
-            "customer_data": dict(customer) if isinstance(customer, dict) else None,
+            "customer_data": CustomerDetails.of(customer if isinstance(customer, dict) else None),
             "follow_up_details": list(data.get("follow_up_details") or ()),
             "status_log_details": list(data.get("status_log_details") or ()),
             **args(
@@ -356,8 +368,8 @@ class LeadUpdateSerializer(RequestSerializer):
     )
 
     @staticmethod
-    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-        return args(data, "extended_fields", "owner", "next_follow_up")
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        return inputs.lead_changes(data, errors).as_kwargs()
 
 
 class BulkStatusItemSerializer(StatusChangeSerializer):
@@ -371,16 +383,22 @@ class BulkStatusItemSerializer(StatusChangeSerializer):
     )
 
     @staticmethod
-    def service_item(data: dict[str, Any]) -> dict[str, Any]:
-        """The service's item: a missing leadId stays missing (92010)."""
-        item = {"lead_id": arg(data, "lead_id"), **StatusChangeSerializer.service_kwargs(data)}
-        return {k: v for k, v in item.items() if v is not MISSING}
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        """The item's lead id (92010 when none is sent, 92001 when it cannot be one) and
+        its change."""
+        lead_id = inputs.lead_id_of(data.get("lead_id"), errors, missing=ErrorCode.LEAD_ID_NULL)
+        return {"lead_id": lead_id, "change": inputs.status_change(data, errors)}
 
 
 class ReasonRequestSerializer(RequestSerializer):
     schema_required = ("reason",)
 
     reason = RawField(required=False, allow_null=True, schema={"type": "string"})
+
+    @staticmethod
+    def typed(rows: list[Any], errors: ErrorCollector) -> dict[str, Any]:
+        values = [row.get("reason") if isinstance(row, dict) else row for row in rows]
+        return {"reasons": inputs.reason_texts(values, errors)}
 
 
 class SubStatusRequestSerializer(RequestSerializer):
@@ -390,3 +408,10 @@ class SubStatusRequestSerializer(RequestSerializer):
     subStatus = RawField(  # noqa: N815
         source="name", required=False, allow_null=True, schema={"type": "string"}
     )
+
+    @staticmethod
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        return {
+            "status": inputs.status_of(data.get("status"), errors),
+            "name": inputs.text_of(data.get("name"), errors, "name", "subStatus"),
+        }

@@ -3,6 +3,7 @@ envelope; the rules and their codes live in ``leads.services`` / ``leads.models`
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,14 +21,14 @@ from crm.core.api.envelope import (
     object_envelope,
     object_response,
 )
-from crm.core.api.exceptions import dedupe, detail_items, raise_coded
+from crm.core.api.exceptions import ApiError, camel_error, raise_coded
 from crm.core.api.pagination import FullListPagination, LimitOffsetPagination
 from crm.core.api.schema import error_response as _errors
 from crm.core.api.schema import paging_parameters
-from crm.core.api.serializers import call_service, dry_run
+from crm.core.api.serializers import call_service
 from crm.core.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
-from leads import selectors, services
-from leads.errors import ErrorCode, ErrorCollector
+from leads import inputs, selectors, services
+from leads.errors import ErrorCode, ErrorCollector, error_item, error_items
 from leads.filters import SEARCH_MAX_LENGTH, SORT_FIELDS, filtered_leads
 from leads.models import LeadType, Status
 from leads.resolvers import next_follow_up_warnings, resolve_actor
@@ -110,30 +111,40 @@ UPDATE: dict[str, Any] = {
 
 
 def call_as_actor(
-    request: Request, serializer_class: Any, service: Any, by: str, **arguments: Any
+    request: Request,
+    serializer_class: Any,
+    service: Any,
+    by: str,
+    lead_id: str | None = None,
 ) -> Any:
-    """``service`` with the parsed request, in the name of the staff user the request's
+    """``service`` with the typed request, in the name of the staff user the request's
     ``createdBy`` names (``by`` is the service's argument for it): the caller when it names
-    none; otherwise the caller is passed as ``recorded_by``, for audit. A ``createdBy`` that
-    cannot be used is reported together with what the service finds wrong (asked as the
-    caller, in a transaction that is rolled back)."""
+    none; otherwise the caller is passed as ``recorded_by``, for audit. ``lead_id`` is the
+    path's, for a service about one lead. A ``createdBy`` that cannot be used is reported
+    together with what the service finds wrong (checked as the caller)."""
 
-    def call(data: dict[str, Any], actor: Any, recorded_by: Any) -> Any:
-        kwargs = serializer_class.service_kwargs(data)
-        return service(**{by: actor}, recorded_by=recorded_by, **arguments, **kwargs)
-
-    def acting(data: dict[str, Any]) -> Any:
-        errors = ErrorCollector()
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
         actor = resolve_actor(request.user, data.get("created_by"), errors)
-        if not errors:
-            return call(data, actor, request.user if actor.pk != request.user.pk else None)
-        try:
-            dry_run(lambda: call(data, request.user, None))
-        except ValidationError as exc:
-            errors.extend(exc)
-        errors.raise_if_any()
+        kwargs = {
+            by: actor,
+            "recorded_by": request.user if actor.pk != request.user.pk else None,
+            **serializer_class.typed(data, errors),
+        }
+        if lead_id is not None:
+            kwargs["lead_id"] = inputs.lead_id_of(lead_id, errors)
+        return kwargs
 
-    return call_service(serializer_class(data=request.data), acting)
+    return call_service(serializer_class(data=request.data), _on_lead(service), typed)
+
+
+def _on_lead(service: Any) -> Any:
+    """``service``, but for a lead id that could not be one (reported as 92001), which leaves
+    nothing else to check."""
+
+    def call(**kwargs: Any) -> Any:
+        return None if "lead_id" in kwargs and kwargs["lead_id"] is None else service(**kwargs)
+
+    return call
 
 
 def _lead_response(lead_id: Any, **kwargs: Any) -> Response:
@@ -238,11 +249,14 @@ class LeadViewSet(ApiViewSet):
 
     @extend_schema(summary="Update a lead (extended fields, owner, next follow-up)", **UPDATE)
     def update(self, request: Request, leadId: str) -> Response:  # noqa: N803
+        def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+            kwargs = LeadUpdateSerializer.typed(data, errors)
+            return {**kwargs, "lead_id": inputs.lead_id_of(leadId, errors)}
+
         call_service(
             LeadUpdateSerializer(data=request.data),
-            lambda data: services.lead_update(
-                lead_id=leadId, updated_by=request.user, **LeadUpdateSerializer.service_kwargs(data)
-            ),
+            _on_lead(partial(services.lead_update, updated_by=request.user)),
+            typed,
         )
         return _lead_response(leadId)
 
@@ -365,9 +379,8 @@ class ReasonViewSet(ApiViewSet):
             items = _array(request.data, '{"reason": "..."}')
             reasons = call_service(
                 ReasonRequestSerializer(data=items, many=True),
-                lambda rows: services.reasons_create(
-                    reasons=[row.get("reason") if isinstance(row, dict) else row for row in rows]
-                ),
+                services.reasons_create,
+                ReasonRequestSerializer.typed,
             )
             return list_response(ReasonSerializer(reasons, many=True).data)
 
@@ -407,9 +420,8 @@ class SubStatusViewSet(ApiViewSet):
         def respond() -> Response:
             sub = call_service(
                 SubStatusRequestSerializer(data=request.data),
-                lambda data: services.substatus_create(
-                    status=data.get("status"), name=data.get("name")
-                ),
+                services.substatus_create,
+                SubStatusRequestSerializer.typed,
             )
             return object_response(SubStatusSerializer(sub).data)
 
@@ -470,26 +482,33 @@ class BulkStatusViewSet(ApiViewSet):
         if len(items) > limit:
             raise_coded(ErrorCode.BULK_TOO_MANY_ITEMS, limit)
 
-        def change(item: Any) -> list[services.BulkItemResult]:
-            return services.lead_bulk_change_status(items=[item], changed_by=request.user)
+        def change(*, lead_id: int | None, change: Any, check_only: bool) -> Any:
+            if check_only:
+                return _on_lead(services.lead_change_status)(
+                    lead_id=lead_id, changed_by=request.user, check_only=True, **change.as_kwargs()
+                )
+            [result] = services.lead_bulk_change_status(
+                items=[(lead_id, change)], changed_by=request.user
+            )
+            return result
 
         results: list[services.BulkItemResult] = []
         for index, raw in enumerate(items):
-            serializer = BulkStatusItemSerializer(data=raw)
-            if serializer.is_valid():
-                item: Any = BulkStatusItemSerializer.service_item(serializer.validated_data)
-                [result] = change(item)
-            elif not isinstance(raw, dict):
-                # Not an object: the service reports it in its own words.
-                [result] = change(raw)
+            result = services.BulkItemResult(
+                index=index, lead_id=raw.get("leadId") if isinstance(raw, dict) else None
+            )
+            if not isinstance(raw, dict):
+                result.errors = [error_item(ErrorCode.INVALID_FIELD, "item", "expected an object")]
             else:
-                # A type error: the item is not applied; the service, asked in a rolled-back
-                # transaction, adds what else is wrong with it.
-                result = services.BulkItemResult(index=index, lead_id=raw.get("leadId"))
-                errors = detail_items(serializer.errors)
-                partial = BulkStatusItemSerializer.service_item(serializer.parsed)
-                [checked] = dry_run(lambda partial=partial: change(partial))
-                result.errors = dedupe([*errors, *checked.errors])
+                # Each item on its own: its problems are its own, all of them at once.
+                try:
+                    result = call_service(
+                        BulkStatusItemSerializer(data=raw), change, BulkStatusItemSerializer.typed
+                    )
+                except ApiError as exc:
+                    result.errors = exc.items
+                except ValidationError as exc:
+                    result.errors = error_items(camel_error(exc))
             result.index = index
             results.append(result)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm.core.parsing import parse_moment
+from customers.inputs import CustomerDetails
 
 from ..errors import ErrorCode, ErrorCollector
 from . import columns as cols
@@ -60,11 +61,10 @@ def map_record(record: Record, header: Header) -> MappedRow:
         kwargs["user_id"] = values[cols.USER_ID]
     kwargs["id_type"] = values.get(cols.ID_TYPE)
     kwargs["identifier"] = values.get(cols.IDENTIFIER)
-    customer_data = {
-        name: values[name] for name in (cols.FIRST_NAME, cols.LAST_NAME) if name in values
-    }
-    if customer_data:
-        kwargs["customer_data"] = customer_data
+    if cols.FIRST_NAME in values or cols.LAST_NAME in values:
+        kwargs["customer_data"] = CustomerDetails(
+            first_name=values.get(cols.FIRST_NAME, ""), last_name=values.get(cols.LAST_NAME, "")
+        )
     if cols.STATUS in values:
         kwargs["status"] = values[cols.STATUS]
     kwargs["sub_status"] = values.get(cols.SUB_STATUS)

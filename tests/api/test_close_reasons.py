@@ -3,6 +3,7 @@ a switched-off reason or sub-status, each with its HTTP status, in the envelope,
 written; the lists still show switched-off rows."""
 
 from leads import services
+from leads.inputs import RowEdit
 from leads.models import LeadStatus, Status
 from tests.factories import LeadFactory, ReasonFactory, SubStatusFactory
 
@@ -39,7 +40,7 @@ def test_with_the_setting_off_the_api_closes_without_a_reason(api, customer, sta
 
 def test_a_switched_off_reason_is_90032_and_still_listed(api, customer, staff):
     reason = ReasonFactory(reason="Store closed")
-    services.reason_update(reason_id=reason.pk, is_active=False)
+    services.reason_update(reason_id=reason.pk, edit=RowEdit(is_active=False))
     lead = LeadFactory(customer=customer, owner=staff)
 
     response = _change(api, lead, status="LOST", reasonId=reason.pk)
@@ -53,7 +54,7 @@ def test_a_switched_off_reason_is_90032_and_still_listed(api, customer, staff):
 
 def test_a_switched_off_sub_status_is_90033(api, customer, staff):
     sub = SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
-    services.substatus_update(substatus_id=sub.pk, is_active=False)
+    services.substatus_update(substatus_id=sub.pk, edit=RowEdit(is_active=False))
     lead = LeadFactory(customer=customer, owner=staff)
 
     response = _change(api, lead, status="ON_HOLD", subStatus="YetToDecide")

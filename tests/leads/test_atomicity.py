@@ -4,10 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from customers.inputs import CustomerDetails
 from customers.models import Customer
 from leads import services
 from leads.models import FollowUp, Lead, LeadStatus, OwnerChange, Reason, Status
 from tests.factories import LeadFactory, ReasonFactory, UserFactory
+from tests.leads import edge
 from tests.leads.codes import codes
 
 
@@ -34,7 +36,7 @@ def new_customer_lead(staff, **kwargs):
         "lead_for": "Dining table",
         "id_type": "MOBILE",
         "identifier": "98765 99999",
-        "customer_data": {"firstName": "New"},
+        "customer_data": CustomerDetails(first_name="New"),
         "status": "WON",
         "status_log_details": [{"status": "OPEN"}, {"status": "ON_HOLD"}],
         "follow_up_details": [{"followed_up_on": timezone.now(), "notes": "visited"}],
@@ -106,7 +108,7 @@ def test_status_change_failing_to_log_keeps_the_old_status(staff, monkeypatch):
     before = Lead.objects.filter(pk=lead.pk).values().get()
     monkeypatch.setattr(LeadStatus.objects, "create", explode)
     with pytest.raises(Boom):
-        services.lead_change_status(lead_id=lead.pk, status="WON", changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status="WON", changed_by=staff)
     assert Lead.objects.filter(pk=lead.pk).values().get() == before
     assert LeadStatus.objects.filter(lead=lead).count() == 1
 
@@ -117,7 +119,7 @@ def test_reassignment_failing_to_log_keeps_the_old_owner(staff, monkeypatch):
     before = Lead.objects.filter(pk=lead.pk).values().get()
     monkeypatch.setattr(OwnerChange.objects, "create", explode)
     with pytest.raises(Boom):
-        services.lead_assign_owner(lead_id=lead.pk, owner="next", changed_by=staff)
+        edge.lead_assign_owner(lead_id=lead.pk, owner="next", changed_by=staff)
     assert Lead.objects.filter(pk=lead.pk).values().get() == before
 
 
@@ -125,7 +127,7 @@ def test_follow_up_failing_to_update_the_lead_leaves_no_follow_up(staff, monkeyp
     lead = LeadFactory()
     monkeypatch.setattr(Lead, "save", explode)
     with pytest.raises(Boom):
-        services.lead_add_followup(lead_id=lead.pk, followed_up_on=timezone.now(), created_by=staff)
+        edge.lead_add_followup(lead_id=lead.pk, followed_up_on=timezone.now(), created_by=staff)
     assert FollowUp.objects.count() == 0
 
 
@@ -145,7 +147,7 @@ def test_update_failing_after_the_owner_change_undoes_it(staff, monkeypatch):
 
     monkeypatch.setattr(Lead, "save", save_once)
     with pytest.raises(Boom):
-        services.lead_update(lead_id=lead.pk, updated_by=staff, owner="next", next_follow_up=None)
+        edge.lead_update(lead_id=lead.pk, updated_by=staff, owner="next", next_follow_up=None)
     assert len(calls) == 2
     assert Lead.objects.filter(pk=lead.pk).values().get() == before
     assert OwnerChange.objects.count() == 0
@@ -179,7 +181,7 @@ def test_bulk_status_change_keeps_the_items_that_succeeded(staff, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(LeadStatus.objects, "create", fail_second)
-    results = services.lead_bulk_change_status(
+    results = edge.lead_bulk_change_status(
         items=[
             {"lead_id": first.pk, "status": "WON"},
             {"lead_id": second.pk, "status": "LOST", "reason_id": ReasonFactory().pk},

@@ -9,6 +9,7 @@ from customers.models import Customer
 from leads import services
 from leads.models import Lead, LeadStatus, OrgSettings, Status, SubStatus
 from tests.factories import CustomerFactory, LeadFactory, SkuFactory, SubStatusFactory, UserFactory
+from tests.leads import edge
 from tests.leads.codes import coded
 
 
@@ -23,17 +24,17 @@ def trigger(code: int, staff) -> object:
     customer = CustomerFactory()
     lead = LeadFactory(customer=customer)
     if code == 92001:
-        return services.lead_change_status(lead_id=10**9, status="WON", changed_by=staff)
+        return edge.lead_change_status(lead_id=10**9, status="WON", changed_by=staff)
     if code == 92002:
-        return services.lead_change_status(lead_id=lead.pk, status="OPEN", changed_by=staff)
+        return edge.lead_change_status(lead_id=lead.pk, status="OPEN", changed_by=staff)
     if code == 92003:
-        return services.lead_change_status(lead_id=lead.pk, status="CLOSED", changed_by=staff)
+        return edge.lead_change_status(lead_id=lead.pk, status="CLOSED", changed_by=staff)
     if code == 92004:
-        return services.lead_change_status(
+        return edge.lead_change_status(
             lead_id=lead.pk, status="WON", reason_id=424242, changed_by=staff
         )
     if code == 92005:
-        return services.lead_add_followup(lead_id=lead.pk, followed_up_on=None, created_by=staff)
+        return edge.lead_add_followup(lead_id=lead.pk, followed_up_on=None, created_by=staff)
     if code == 92006:
         return create(staff, customer=customer, lead_for="  ")
     if code == 92007:
@@ -43,7 +44,7 @@ def trigger(code: int, staff) -> object:
     if code == 92009:
         return create(staff, customer=customer, type="SERVICE")
     if code == 92010:
-        [result] = services.lead_bulk_change_status(items=[{"status": "WON"}], changed_by=staff)
+        [result] = edge.lead_bulk_change_status(items=[{"status": "WON"}], changed_by=staff)
         raise ValidationError(
             [ValidationError(e["message"], code=e["code"]) for e in result.errors]
         )
@@ -66,19 +67,19 @@ def trigger(code: int, staff) -> object:
     if code == 92019:
         return create(staff, customer=customer, owner="ghost")
     if code == 92020:
-        return services.lead_change_status(
+        return edge.lead_change_status(
             lead_id=lead.pk, status="ON_HOLD", sub_status="Nope", changed_by=staff
         )
     if code == 92021:
         SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
-        return services.substatus_create(status="ON_HOLD", name="YetToDecide")
+        return edge.substatus_create(status="ON_HOLD", name="YetToDecide")
     if code == 92022:
-        return services.lead_change_status(lead_id=lead.pk, status="", changed_by=staff)
+        return edge.lead_change_status(lead_id=lead.pk, status="", changed_by=staff)
     if code == 92023:
-        return services.substatus_create(status="ON_HOLD", name="  ")
+        return edge.substatus_create(status="ON_HOLD", name="  ")
     if code == 92024:
         closed = LeadFactory(customer=customer, status=Status.WON)
-        return services.lead_change_status(lead_id=closed.pk, status="OPEN", changed_by=staff)
+        return edge.lead_change_status(lead_id=closed.pk, status="OPEN", changed_by=staff)
     if code == 92025:
         OrgSettings.objects.update(auto_register_customers=False)
         return create(staff, id_type="EMAIL", identifier="new.person@example.com")
@@ -180,9 +181,7 @@ def test_several_problems_are_reported_together(staff):
 def test_status_change_reports_closed_lead_and_bad_reason_together(staff):
     lead = LeadFactory(status=Status.LOST)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
-            lead_id=lead.pk, status="BOGUS", reason_id="x", changed_by=staff
-        )
+        edge.lead_change_status(lead_id=lead.pk, status="BOGUS", reason_id="x", changed_by=staff)
     assert sorted(code for _, code, _ in coded(raised.value)) == [92003, 92004, 92024]
     lead.refresh_from_db()
     assert lead.status == Status.LOST
@@ -192,7 +191,7 @@ def test_status_change_reports_closed_lead_and_bad_reason_together(staff):
 def test_followup_timestamp_is_checked_by_the_model(staff):
     lead = LeadFactory()
     with pytest.raises(ValidationError) as raised:
-        services.lead_add_followup(
+        edge.lead_add_followup(
             lead_id=lead.pk, followed_up_on=timezone.now().date(), created_by=staff
         )
     assert coded(raised.value) == [

@@ -33,6 +33,7 @@ from tests.factories import (
     SubStatusFactory,
     UserFactory,
 )
+from tests.leads import edge
 
 HEADER = ["type", "leadFor", "userId", "idType", "identifier", "firstName", "status", "owner"]
 
@@ -297,25 +298,23 @@ def lead(world, manager):
 CHANGES = {
     "lead_change_status": (
         EventType.STATUS_CHANGED,
-        lambda lead, user: services.lead_change_status(
+        lambda lead, user: edge.lead_change_status(
             lead_id=lead.pk, status=Status.ON_HOLD, sub_status="Later", changed_by=user
         ),
     ),
     "lead_add_followup": (
         EventType.FOLLOWUP_ADDED,
-        lambda lead, user: services.lead_add_followup(
+        lambda lead, user: edge.lead_add_followup(
             lead_id=lead.pk, followed_up_on=timezone.now(), created_by=user
         ),
     ),
     "lead_assign_owner": (
         EventType.ASSIGNED,
-        lambda lead, user: services.lead_assign_owner(
-            lead_id=lead.pk, owner="alice", changed_by=user
-        ),
+        lambda lead, user: edge.lead_assign_owner(lead_id=lead.pk, owner="alice", changed_by=user),
     ),
     "lead_update": (
         EventType.UPDATED,
-        lambda lead, user: services.lead_update(
+        lambda lead, user: edge.lead_update(
             lead_id=lead.pk,
             updated_by=user,
             extended_fields={"budget": "high"},
@@ -337,6 +336,6 @@ def test_each_lead_change_emits_its_event_exactly_once(lead, manager, event_type
 
 def test_a_refused_change_fires_nothing(lead, manager):
     with events.recorded() as fired, pytest.raises(ValidationError):
-        services.lead_change_status(lead_id=lead.pk, status="PENDING", changed_by=manager)
+        edge.lead_change_status(lead_id=lead.pk, status="PENDING", changed_by=manager)
 
     assert fired == []

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from leads import services
 from leads.models import FollowUp, Lead, OwnerChange, Status
 from tests.factories import ExtendedFieldFactory, LeadFactory, UserFactory
+from tests.leads import edge
 from tests.leads.codes import coded, codes
 
 NOW = timezone.now()
@@ -23,7 +23,7 @@ def days(n: int) -> datetime.datetime:
 class TestFollowUps:
     def test_follow_up_is_recorded_and_sets_last_and_next(self, staff):
         lead = LeadFactory()
-        followup = services.lead_add_followup(
+        followup = edge.lead_add_followup(
             lead_id=lead.pk,
             followed_up_on=days(-1),
             next_follow_up=days(3),
@@ -42,7 +42,7 @@ class TestFollowUps:
     def test_follow_up_by_another_staff_user(self, staff):
         colleague = UserFactory(username="colleague")
         lead = LeadFactory()
-        followup = services.lead_add_followup(
+        followup = edge.lead_add_followup(
             lead_id=lead.pk, followed_up_on=NOW, followed_up_by="colleague", created_by=staff
         )
         assert (followup.followed_up_by, followup.created_by) == (colleague, staff)
@@ -51,7 +51,7 @@ class TestFollowUps:
         UserFactory(username="shopper", is_staff=False)
         lead = LeadFactory()
         with pytest.raises(ValidationError) as raised:
-            services.lead_add_followup(
+            edge.lead_add_followup(
                 lead_id=lead.pk, followed_up_on=NOW, followed_up_by="shopper", created_by=staff
             )
         assert coded(raised.value) == [("followed_up_by", 92019, "Invalid lead owner shopper")]
@@ -59,25 +59,25 @@ class TestFollowUps:
 
     def test_older_follow_up_added_later_does_not_move_last_follow_up_back(self, staff):
         lead = LeadFactory()
-        services.lead_add_followup(lead_id=lead.pk, followed_up_on=days(-1), created_by=staff)
-        services.lead_add_followup(lead_id=lead.pk, followed_up_on=days(-5), created_by=staff)
+        edge.lead_add_followup(lead_id=lead.pk, followed_up_on=days(-1), created_by=staff)
+        edge.lead_add_followup(lead_id=lead.pk, followed_up_on=days(-5), created_by=staff)
         lead.refresh_from_db()
         assert lead.last_follow_up == days(-1)
         assert lead.followups.count() == 2
-        services.lead_add_followup(lead_id=lead.pk, followed_up_on=days(0), created_by=staff)
+        edge.lead_add_followup(lead_id=lead.pk, followed_up_on=days(0), created_by=staff)
         lead.refresh_from_db()
         assert lead.last_follow_up == days(0)
 
     def test_follow_up_without_next_keeps_the_next_follow_up(self, staff):
         lead = LeadFactory(next_follow_up=days(7))
-        services.lead_add_followup(lead_id=lead.pk, followed_up_on=NOW, created_by=staff)
+        edge.lead_add_followup(lead_id=lead.pk, followed_up_on=NOW, created_by=staff)
         lead.refresh_from_db()
         assert lead.next_follow_up == days(7)
 
     def test_follow_up_without_date_is_refused(self, staff):
         lead = LeadFactory(next_follow_up=days(7))
         with pytest.raises(ValidationError) as raised:
-            services.lead_add_followup(
+            edge.lead_add_followup(
                 lead_id=lead.pk, followed_up_on=None, next_follow_up=days(1), created_by=staff
             )
         assert coded(raised.value) == [("followed_up_on", 92005, "followedUpOn cannot be null")]
@@ -87,13 +87,13 @@ class TestFollowUps:
 
     def test_follow_up_on_a_missing_lead_is_not_found(self, staff):
         with pytest.raises(ValidationError) as raised:
-            services.lead_add_followup(lead_id=10**9, followed_up_on=NOW, created_by=staff)
+            edge.lead_add_followup(lead_id=10**9, followed_up_on=NOW, created_by=staff)
         assert codes(raised.value) == [92001]
         assert FollowUp.objects.count() == 0
 
     def test_closed_lead_still_takes_follow_ups(self, staff):
         lead = LeadFactory(status=Status.WON)
-        services.lead_add_followup(lead_id=lead.pk, followed_up_on=NOW, created_by=staff)
+        edge.lead_add_followup(lead_id=lead.pk, followed_up_on=NOW, created_by=staff)
         lead.refresh_from_db()
         assert (lead.status, lead.last_follow_up) == (Status.WON, NOW)
 
@@ -103,7 +103,7 @@ class TestOwner:
         first = UserFactory(username="first")
         second = UserFactory(username="second")
         lead = LeadFactory(owner=first)
-        services.lead_assign_owner(lead_id=lead.pk, owner="second", changed_by=staff)
+        edge.lead_assign_owner(lead_id=lead.pk, owner="second", changed_by=staff)
         lead.refresh_from_db()
         assert (lead.owner, lead.last_updated_by) == (second, staff)
         [change] = OwnerChange.objects.filter(lead=lead)
@@ -114,15 +114,15 @@ class TestOwner:
         owner = UserFactory(username="same")
         lead = LeadFactory(owner=owner)
         before = Lead.objects.filter(pk=lead.pk).values().get()
-        services.lead_assign_owner(lead_id=lead.pk, owner="same", changed_by=staff)
-        services.lead_assign_owner(lead_id=lead.pk, owner=owner, changed_by=staff)
+        edge.lead_assign_owner(lead_id=lead.pk, owner="same", changed_by=staff)
+        edge.lead_assign_owner(lead_id=lead.pk, owner=owner, changed_by=staff)
         assert OwnerChange.objects.count() == 0
         assert Lead.objects.filter(pk=lead.pk).values().get() == before
 
     def test_unassigning_is_a_change_too(self, staff):
         owner = UserFactory(username="leaving")
         lead = LeadFactory(owner=owner)
-        services.lead_assign_owner(lead_id=lead.pk, owner=None, changed_by=staff)
+        edge.lead_assign_owner(lead_id=lead.pk, owner=None, changed_by=staff)
         lead.refresh_from_db()
         assert lead.owner is None
         change = OwnerChange.objects.get()
@@ -138,7 +138,7 @@ class TestOwner:
         lead = LeadFactory()
         owner = lead.owner
         with pytest.raises(ValidationError) as raised:
-            services.lead_assign_owner(lead_id=lead.pk, owner=username, changed_by=staff)
+            edge.lead_assign_owner(lead_id=lead.pk, owner=username, changed_by=staff)
         assert coded(raised.value) == [("owner", 92019, f"Invalid lead owner {username}")]
         lead.refresh_from_db()
         assert lead.owner == owner
@@ -147,7 +147,7 @@ class TestOwner:
     def test_bulk_assign_reports_per_lead(self, staff):
         target = UserFactory(username="target")
         leads = [LeadFactory(), LeadFactory(owner=target)]
-        results = services.lead_bulk_assign_owner(
+        results = edge.lead_bulk_assign_owner(
             lead_ids=[leads[0].pk, leads[1].pk, 10**9], owner="target", changed_by=staff
         )
         assert [[e["code"] for e in r.errors] for r in results] == [[], [], [92001]]
@@ -164,7 +164,7 @@ class TestLeadUpdate:
 
     def test_extended_fields_are_merged_and_null_removes_a_key(self, staff):
         lead = LeadFactory(extended_fields={"colour": "red", "note": "keep"})
-        services.lead_update(
+        edge.lead_update(
             lead_id=lead.pk, updated_by=staff, extended_fields={"seats": "4", "colour": None}
         )
         lead.refresh_from_db()
@@ -173,7 +173,7 @@ class TestLeadUpdate:
 
     def test_removing_an_unknown_key_is_harmless(self, staff):
         lead = LeadFactory(extended_fields={"note": "keep"})
-        services.lead_update(lead_id=lead.pk, updated_by=staff, extended_fields={"ghost": None})
+        edge.lead_update(lead_id=lead.pk, updated_by=staff, extended_fields={"ghost": None})
         lead.refresh_from_db()
         assert lead.extended_fields == {"note": "keep"}
 
@@ -181,7 +181,7 @@ class TestLeadUpdate:
         lead = LeadFactory(extended_fields={"note": "keep"}, next_follow_up=days(1))
         before = Lead.objects.filter(pk=lead.pk).values().get()
         with pytest.raises(ValidationError) as raised:
-            services.lead_update(
+            edge.lead_update(
                 lead_id=lead.pk,
                 updated_by=staff,
                 extended_fields={"colour": "green", "size": "XL"},
@@ -202,7 +202,7 @@ class TestLeadUpdate:
     def test_extended_fields_must_be_an_object(self, staff):
         lead = LeadFactory(extended_fields={"note": "keep"})
         with pytest.raises(ValidationError) as raised:
-            services.lead_update(lead_id=lead.pk, updated_by=staff, extended_fields="note=x")
+            edge.lead_update(lead_id=lead.pk, updated_by=staff, extended_fields="note=x")
         assert codes(raised.value) == [90008]
         lead.refresh_from_db()
         assert lead.extended_fields == {"note": "keep"}
@@ -211,14 +211,14 @@ class TestLeadUpdate:
         owner = UserFactory(username="new-owner")
         lead = LeadFactory(next_follow_up=days(1))
         previous = lead.owner
-        services.lead_update(
+        edge.lead_update(
             lead_id=lead.pk, updated_by=staff, next_follow_up=days(4), owner="new-owner"
         )
         lead.refresh_from_db()
         assert (lead.next_follow_up, lead.owner) == (days(4), owner)
         change = OwnerChange.objects.get()
         assert (change.from_owner, change.to_owner, change.changed_by) == (previous, owner, staff)
-        services.lead_update(lead_id=lead.pk, updated_by=staff, next_follow_up=None)
+        edge.lead_update(lead_id=lead.pk, updated_by=staff, next_follow_up=None)
         lead.refresh_from_db()
         assert lead.next_follow_up is None
         assert OwnerChange.objects.count() == 1
@@ -229,9 +229,9 @@ class TestLeadUpdate:
         retired.is_active = False
         retired.save()
 
-        services.lead_change_status(lead_id=lead.pk, status="ON_HOLD", changed_by=staff)
-        services.lead_update(lead_id=lead.pk, updated_by=staff, next_follow_up=days(2))
-        services.lead_assign_owner(lead_id=lead.pk, owner=staff.username, changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status="ON_HOLD", changed_by=staff)
+        edge.lead_update(lead_id=lead.pk, updated_by=staff, next_follow_up=days(2))
+        edge.lead_assign_owner(lead_id=lead.pk, owner=staff.username, changed_by=staff)
         lead.refresh_from_db()
         assert (lead.status, lead.next_follow_up, lead.owner) == (
             Status.ON_HOLD,
@@ -241,17 +241,17 @@ class TestLeadUpdate:
         assert lead.extended_fields == {"campaign": "diwali", "note": "keep"}
         # Setting the retired field again is refused; removing it is allowed.
         with pytest.raises(ValidationError) as raised:
-            services.lead_update(
+            edge.lead_update(
                 lead_id=lead.pk, updated_by=staff, extended_fields={"campaign": "holi"}
             )
         assert codes(raised.value) == [90009]
-        services.lead_update(lead_id=lead.pk, updated_by=staff, extended_fields={"campaign": None})
+        edge.lead_update(lead_id=lead.pk, updated_by=staff, extended_fields={"campaign": None})
         lead.refresh_from_db()
         assert lead.extended_fields == {"note": "keep"}
 
     def test_update_of_a_missing_lead_is_not_found(self, staff):
         with pytest.raises(ValidationError) as raised:
-            services.lead_update(lead_id="nope", updated_by=staff, next_follow_up=None)
+            edge.lead_update(lead_id="nope", updated_by=staff, next_follow_up=None)
         assert codes(raised.value) == [92001]
 
 
@@ -263,18 +263,14 @@ class TestLeadUpdate:
 @pytest.mark.parametrize(
     "change",
     [
-        lambda lead, user: services.lead_change_status(
-            lead_id=lead.pk, status="WON", changed_by=user
-        ),
-        lambda lead, user: services.lead_add_followup(
+        lambda lead, user: edge.lead_change_status(lead_id=lead.pk, status="WON", changed_by=user),
+        lambda lead, user: edge.lead_add_followup(
             lead_id=lead.pk, followed_up_on=NOW, created_by=user
         ),
-        lambda lead, user: services.lead_assign_owner(
+        lambda lead, user: edge.lead_assign_owner(
             lead_id=lead.pk, owner=user.username, changed_by=user
         ),
-        lambda lead, user: services.lead_update(
-            lead_id=lead.pk, updated_by=user, next_follow_up=None
-        ),
+        lambda lead, user: edge.lead_update(lead_id=lead.pk, updated_by=user, next_follow_up=None),
     ],
     ids=["status", "followup", "owner", "update"],
 )

@@ -18,6 +18,7 @@ from tests.factories import (
     SubStatusFactory,
     UserFactory,
 )
+from tests.leads import edge
 from tests.leads.codes import coded, codes
 
 
@@ -188,7 +189,7 @@ class TestCatalog:
         lead = create(staff, customer, type="SKU", lead_for="OLD-1").lead
         sku.is_active = False
         sku.save()
-        services.lead_change_status(lead_id=lead.pk, status="WON", changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status="WON", changed_by=staff)
         lead.refresh_from_db()
         assert lead.status == Status.WON
 

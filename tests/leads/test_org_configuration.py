@@ -6,24 +6,25 @@ from django.core.exceptions import ValidationError
 from leads import services
 from leads.models import OrgSettings, Reason, Status, SubStatus
 from tests.factories import SubStatusFactory
+from tests.leads import edge
 from tests.leads.codes import coded, codes
 
 
 class TestSubStatusCreate:
     def test_creates_a_sub_status_for_a_status(self):
-        sub = services.substatus_create(status="ON_HOLD", name="  YetToDecide ")
+        sub = edge.substatus_create(status="ON_HOLD", name="  YetToDecide ")
         assert SubStatus.objects.get() == sub
         assert (sub.status, sub.name) == (Status.ON_HOLD, "YetToDecide")
 
     def test_same_name_under_another_status_is_allowed(self):
-        services.substatus_create(status="ON_HOLD", name="Callback")
-        services.substatus_create(status="OPEN", name="Callback")
+        edge.substatus_create(status="ON_HOLD", name="Callback")
+        edge.substatus_create(status="OPEN", name="Callback")
         assert sorted(SubStatus.objects.values_list("status", flat=True)) == ["ON_HOLD", "OPEN"]
 
     def test_duplicate_is_refused_with_name_and_status(self):
         SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
         with pytest.raises(ValidationError) as raised:
-            services.substatus_create(status="ON_HOLD", name=" YetToDecide")
+            edge.substatus_create(status="ON_HOLD", name=" YetToDecide")
         assert coded(raised.value) == [
             ("name", 92021, "Lead sub status YetToDecide already exists for status ON_HOLD")
         ]
@@ -34,7 +35,7 @@ class TestSubStatusCreate:
         # As if the other request inserted between our check and our insert.
         monkeypatch.setattr(SubStatus, "validate_unique", lambda self, exclude=None: None)
         with pytest.raises(ValidationError) as raised:
-            services.substatus_create(status="LOST", name="Price")
+            edge.substatus_create(status="LOST", name="Price")
         assert coded(raised.value) == [
             ("name", 92021, "Lead sub status Price already exists for status LOST")
         ]
@@ -43,33 +44,33 @@ class TestSubStatusCreate:
     @pytest.mark.parametrize("status", [None, "", "  "])
     def test_without_status_is_refused(self, status):
         with pytest.raises(ValidationError) as raised:
-            services.substatus_create(status=status, name="YetToDecide")
+            edge.substatus_create(status=status, name="YetToDecide")
         assert coded(raised.value) == [("status", 92022, "Lead status cannot be empty")]
         assert SubStatus.objects.count() == 0
 
     @pytest.mark.parametrize("name", [None, "", "   "])
     def test_without_name_is_refused(self, name):
         with pytest.raises(ValidationError) as raised:
-            services.substatus_create(status="ON_HOLD", name=name)
+            edge.substatus_create(status="ON_HOLD", name=name)
         assert coded(raised.value) == [("name", 92023, "Lead sub status cannot be empty")]
         assert SubStatus.objects.count() == 0
 
     @pytest.mark.parametrize("status", ["on_hold", "PAUSED"])
     def test_bad_status_is_refused(self, status):
         with pytest.raises(ValidationError) as raised:
-            services.substatus_create(status=status, name="YetToDecide")
+            edge.substatus_create(status=status, name="YetToDecide")
         assert coded(raised.value) == [("status", 92003, f"Invalid Lead Status {status}")]
         assert SubStatus.objects.count() == 0
 
     def test_missing_status_and_name_are_reported_together(self):
         with pytest.raises(ValidationError) as raised:
-            services.substatus_create(status=None, name=None)
+            edge.substatus_create(status=None, name=None)
         assert codes(raised.value) == [92022, 92023]
         assert SubStatus.objects.count() == 0
 
     def test_overlong_name_is_refused(self):
         with pytest.raises(ValidationError) as raised:
-            services.substatus_create(status="OPEN", name="x" * 101)
+            edge.substatus_create(status="OPEN", name="x" * 101)
         assert coded(raised.value) == [
             ("name", 90008, "Invalid value for subStatus: at most 100 characters")
         ]
@@ -86,13 +87,13 @@ class TestReasonsCreate:
     @pytest.mark.parametrize("empty", ["", "   ", None])
     def test_empty_text_refuses_the_whole_batch(self, empty):
         with pytest.raises(ValidationError) as raised:
-            services.reasons_create(reasons=["Fine", empty, "Also fine"])
+            edge.reasons_create(reasons=["Fine", empty, "Also fine"])
         assert coded(raised.value) == [("reason", 90018, "Lead reason cannot be empty")]
         assert Reason.objects.count() == 0
 
     def test_non_text_refuses_the_whole_batch(self):
         with pytest.raises(ValidationError) as raised:
-            services.reasons_create(reasons=["Fine", 42])
+            edge.reasons_create(reasons=["Fine", 42])
         assert coded(raised.value) == [
             ("reasons[1]", 90008, "Invalid value for reason: expected text")
         ]

@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from leads import services
+from leads.inputs import RowEdit
 from leads.models import OrgSettings, Reason, Status, SubStatus
 from tests.factories import LeadFactory, ReasonFactory, SubStatusFactory
+from tests.leads import edge
 from tests.leads.codes import coded, codes
 
 
@@ -26,7 +28,7 @@ def test_lost_or_deleted_without_a_reason_is_90031(staff, status):
     before = snapshot(lead)
 
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
 
     assert coded(raised.value) == [
         ("reason", 90031, f"A reason is required to change a lead to {status}")
@@ -39,9 +41,7 @@ def test_lost_or_deleted_with_a_reason_is_applied(staff, status):
     lead = LeadFactory()
     reason = ReasonFactory(reason="Bought elsewhere")
 
-    services.lead_change_status(
-        lead_id=lead.pk, status=status, reason_id=reason.pk, changed_by=staff
-    )
+    edge.lead_change_status(lead_id=lead.pk, status=status, reason_id=reason.pk, changed_by=staff)
 
     lead.refresh_from_db()
     assert lead.status == status
@@ -52,7 +52,7 @@ def test_lost_or_deleted_with_a_reason_is_applied(staff, status):
 def test_other_statuses_need_no_reason(staff, status):
     lead = LeadFactory(status=Status.ON_HOLD if status == "OPEN" else Status.OPEN)
 
-    services.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
+    edge.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
 
     lead.refresh_from_db()
     assert lead.status == status
@@ -62,7 +62,7 @@ def test_with_the_setting_off_lost_needs_no_reason(staff):
     services.org_settings_update(require_close_reason=False)
     lead = LeadFactory()
 
-    services.lead_change_status(lead_id=lead.pk, status="LOST", changed_by=staff)
+    edge.lead_change_status(lead_id=lead.pk, status="LOST", changed_by=staff)
 
     lead.refresh_from_db()
     assert lead.status == "LOST"
@@ -73,7 +73,7 @@ def test_a_closed_lead_is_refused_with_92024_only(staff):
     lead = LeadFactory(status=Status.WON)
 
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status="LOST", changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status="LOST", changed_by=staff)
 
     assert codes(raised.value) == [92024]
 
@@ -82,7 +82,7 @@ def test_an_unknown_reason_is_92004_not_90031(staff):
     lead = LeadFactory()
 
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=999, changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=999, changed_by=staff)
 
     assert codes(raised.value) == [92004]
 
@@ -90,7 +90,7 @@ def test_an_unknown_reason_is_92004_not_90031(staff):
 def test_bulk_lost_without_a_reason_fails_each_item_with_90031(staff):
     leads = LeadFactory.create_batch(2)
 
-    results = services.lead_bulk_change_status(
+    results = edge.lead_bulk_change_status(
         items=[{"lead_id": lead.pk, "status": "LOST"} for lead in leads], changed_by=staff
     )
 
@@ -110,11 +110,9 @@ def refreshed(leads):
 def test_a_reason_is_renamed_and_the_history_shows_the_new_text(staff):
     reason = ReasonFactory(reason="Too pricey")
     lead = LeadFactory()
-    services.lead_change_status(
-        lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff
-    )
+    edge.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
-    services.reason_update(reason_id=reason.pk, reason="  Price too high ")
+    services.reason_update(reason_id=reason.pk, edit=RowEdit(text="  Price too high "))
 
     assert Reason.objects.get(pk=reason.pk).reason == "Price too high"
     assert lead.status_logs.order_by("-id").first().reason.reason == "Price too high"
@@ -125,7 +123,7 @@ def test_renaming_a_reason_to_another_ones_text_is_90028(db):
     reason = ReasonFactory(reason="Relocated")
 
     with pytest.raises(ValidationError) as raised:
-        services.reason_update(reason_id=reason.pk, reason="moved AWAY")
+        services.reason_update(reason_id=reason.pk, edit=RowEdit(text="moved AWAY"))
 
     assert coded(raised.value) == [("reason", 90028, "Lead reason moved AWAY already exists")]
     assert Reason.objects.get(pk=reason.pk).reason == "Relocated"
@@ -135,14 +133,14 @@ def test_renaming_a_reason_to_nothing_is_90018(db):
     reason = ReasonFactory(reason="Relocated")
 
     with pytest.raises(ValidationError) as raised:
-        services.reason_update(reason_id=reason.pk, reason="  ")
+        services.reason_update(reason_id=reason.pk, edit=RowEdit(text="  "))
 
     assert codes(raised.value) == [90018]
 
 
 def test_updating_an_unknown_reason_is_92004(db):
     with pytest.raises(ValidationError) as raised:
-        services.reason_update(reason_id=12345, is_active=False)
+        services.reason_update(reason_id=12345, edit=RowEdit(is_active=False))
 
     assert codes(raised.value) == [92004]
 
@@ -150,15 +148,13 @@ def test_updating_an_unknown_reason_is_92004(db):
 def test_a_switched_off_reason_is_refused_for_new_changes_and_kept_on_history(staff):
     reason = ReasonFactory(reason="Store closed")
     old = LeadFactory()
-    services.lead_change_status(
-        lead_id=old.pk, status="LOST", reason_id=reason.pk, changed_by=staff
-    )
+    edge.lead_change_status(lead_id=old.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
-    services.reason_update(reason_id=reason.pk, is_active=False)
+    services.reason_update(reason_id=reason.pk, edit=RowEdit(is_active=False))
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
+        edge.lead_change_status(
             lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff
         )
 
@@ -168,17 +164,15 @@ def test_a_switched_off_reason_is_refused_for_new_changes_and_kept_on_history(st
     assert snapshot(lead) == before
     assert old.status_logs.order_by("-id").first().reason == reason
     # Switched on again, it is accepted.
-    services.reason_update(reason_id=reason.pk, is_active=True)
-    services.lead_change_status(
-        lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff
-    )
+    services.reason_update(reason_id=reason.pk, edit=RowEdit(is_active=True))
+    edge.lead_change_status(lead_id=lead.pk, status="LOST", reason_id=reason.pk, changed_by=staff)
 
 
 def test_a_sub_status_is_renamed_on_the_leads_that_have_it(db):
     sub = SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
     lead = LeadFactory(status=Status.ON_HOLD, sub_status=sub)
 
-    services.substatus_update(substatus_id=sub.pk, name="Undecided")
+    services.substatus_update(substatus_id=sub.pk, edit=RowEdit(text="Undecided"))
 
     lead.refresh_from_db()
     assert lead.sub_status.name == "Undecided"
@@ -190,9 +184,9 @@ def test_renaming_a_sub_status_to_a_name_its_status_has_is_92021(db):
     SubStatusFactory(status=Status.OPEN, name="Fresh")
 
     with pytest.raises(ValidationError) as raised:
-        services.substatus_update(substatus_id=sub.pk, name="Travelling")
+        services.substatus_update(substatus_id=sub.pk, edit=RowEdit(text="Travelling"))
     # The same name under another status is another sub-status.
-    services.substatus_update(substatus_id=sub.pk, name="Fresh")
+    services.substatus_update(substatus_id=sub.pk, edit=RowEdit(text="Fresh"))
 
     assert coded(raised.value) == [
         ("name", 92021, "Lead sub status Travelling already exists for status ON_HOLD")
@@ -204,7 +198,7 @@ def test_renaming_a_sub_status_to_nothing_is_92023(db):
     sub = SubStatusFactory(status=Status.ON_HOLD, name="Away")
 
     with pytest.raises(ValidationError) as raised:
-        services.substatus_update(substatus_id=sub.pk, name="")
+        services.substatus_update(substatus_id=sub.pk, edit=RowEdit(text=""))
 
     assert codes(raised.value) == [92023]
 
@@ -212,19 +206,17 @@ def test_renaming_a_sub_status_to_nothing_is_92023(db):
 def test_a_switched_off_sub_status_is_refused_and_kept_where_it_is(staff):
     sub = SubStatusFactory(status=Status.ON_HOLD, name="YetToDecide")
     keeps = LeadFactory(status=Status.ON_HOLD, sub_status=sub)
-    services.substatus_update(substatus_id=sub.pk, is_active=False)
+    services.substatus_update(substatus_id=sub.pk, edit=RowEdit(is_active=False))
     lead = LeadFactory()
     before = snapshot(lead)
 
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
+        edge.lead_change_status(
             lead_id=lead.pk, status="ON_HOLD", sub_status="YetToDecide", changed_by=staff
         )
     sub.refresh_from_db()  # as the pages load it
     with pytest.raises(ValidationError) as by_object:
-        services.lead_change_status(
-            lead_id=lead.pk, status="ON_HOLD", sub_status=sub, changed_by=staff
-        )
+        edge.lead_change_status(lead_id=lead.pk, status="ON_HOLD", sub_status=sub, changed_by=staff)
 
     assert coded(raised.value) == [
         ("sub_status", 90033, "Lead sub status YetToDecide is no longer in use")
@@ -241,7 +233,7 @@ def test_switched_off_rows_are_not_offered(db):
     kept, off = ReasonFactory(reason="Kept"), ReasonFactory(reason="Off", is_active=False)
     sub_on = SubStatusFactory(status=Status.OPEN, name="On")
     sub_off = SubStatusFactory(status=Status.OPEN, name="Gone")
-    services.substatus_update(substatus_id=sub_off.pk, is_active=False)
+    services.substatus_update(substatus_id=sub_off.pk, edit=RowEdit(is_active=False))
 
     assert list(reason_list(active_only=True)) == [kept]
     assert list(reason_list()) == [kept, off]

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from leads import services
 from leads.models import Lead, LeadStatus, Status
 from tests.factories import LeadFactory, ReasonFactory, SubStatusFactory
+from tests.leads import edge
 from tests.leads.codes import coded, codes
 
 ACTIVE = [Status.OPEN, Status.ON_HOLD]
@@ -31,7 +31,7 @@ def test_active_lead_moves_to_any_status_with_one_log_row(source, target, staff)
     lead = LeadFactory(status=source)
     before_update = lead.last_updated_on
 
-    changed = services.lead_change_status(
+    changed = edge.lead_change_status(
         lead_id=lead.pk,
         status=target,
         sub_status="Reached",
@@ -61,7 +61,7 @@ def test_moving_without_sub_status_clears_it(source, target, staff):
     sub = SubStatusFactory(status=source, name="Earlier")
     lead = LeadFactory(status=source, sub_status=sub)
     # LOST and DELETED need a reason (org setting, on by default): every move sends one.
-    services.lead_change_status(
+    edge.lead_change_status(
         lead_id=lead.pk, status=target, reason_id=ReasonFactory().pk, changed_by=staff
     )
     lead.refresh_from_db()
@@ -74,12 +74,12 @@ def test_same_status_with_another_sub_status_is_a_change(staff):
     second = SubStatusFactory(status=Status.ON_HOLD, name="Travelling")
     lead = LeadFactory(status=Status.ON_HOLD, sub_status=first)
 
-    services.lead_change_status(
+    edge.lead_change_status(
         lead_id=lead.pk, status="ON_HOLD", sub_status="Travelling", changed_by=staff
     )
     lead.refresh_from_db()
     assert lead.sub_status == second
-    services.lead_change_status(lead_id=lead.pk, status="ON_HOLD", changed_by=staff)
+    edge.lead_change_status(lead_id=lead.pk, status="ON_HOLD", changed_by=staff)
     lead.refresh_from_db()
     assert lead.sub_status is None
     assert list(lead.status_logs.values_list("sub_status__name", flat=True)) == [
@@ -95,7 +95,7 @@ def test_same_status_and_sub_status_is_a_duplicate(status, staff):
     lead = LeadFactory(status=status, sub_status=sub)
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
+        edge.lead_change_status(
             lead_id=lead.pk, status=status, sub_status="Waiting", changed_by=staff
         )
     assert coded(raised.value) == [("status", 92002, "Duplicate Lead Status")]
@@ -106,7 +106,7 @@ def test_same_status_without_sub_status_is_a_duplicate(staff):
     lead = LeadFactory(status=Status.OPEN)
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status="OPEN", changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status="OPEN", changed_by=staff)
     assert codes(raised.value) == [92002]
     assert snapshot(lead) == before
 
@@ -119,7 +119,7 @@ def test_closed_lead_rejects_any_status_change(source, target, staff):
     before = snapshot(lead)
     for sub_status in (None, "Any"):
         with pytest.raises(ValidationError) as raised:
-            services.lead_change_status(
+            edge.lead_change_status(
                 lead_id=lead.pk, status=target, sub_status=sub_status, changed_by=staff
             )
         assert coded(raised.value) == [
@@ -133,7 +133,7 @@ def test_missing_status_is_refused(status, staff):
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
     assert coded(raised.value) == [("status", 92022, "Lead status cannot be empty")]
     assert snapshot(lead) == before
 
@@ -143,7 +143,7 @@ def test_unknown_status_is_refused_with_the_value(status, staff):
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
+        edge.lead_change_status(lead_id=lead.pk, status=status, changed_by=staff)
     assert coded(raised.value) == [("status", 92003, f"Invalid Lead Status {status}")]
     assert snapshot(lead) == before
 
@@ -153,7 +153,7 @@ def test_sub_status_of_another_status_is_refused(staff):
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
+        edge.lead_change_status(
             lead_id=lead.pk,
             status="LOST",
             sub_status="YetToDecide",
@@ -169,9 +169,7 @@ def test_sub_status_object_of_another_status_is_refused(staff):
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
-            lead_id=lead.pk, status="WON", sub_status=other, changed_by=staff
-        )
+        edge.lead_change_status(lead_id=lead.pk, status="WON", sub_status=other, changed_by=staff)
     assert codes(raised.value) == [92020]
     assert snapshot(lead) == before
 
@@ -181,7 +179,7 @@ def test_unknown_reason_is_refused(reason_id, staff):
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
+        edge.lead_change_status(
             lead_id=lead.pk, status="WON", reason_id=reason_id, changed_by=staff
         )
     assert coded(raised.value) == [("reason", 92004, f"Lead Reason not found with id {reason_id}")]
@@ -191,7 +189,7 @@ def test_unknown_reason_is_refused(reason_id, staff):
 def test_reason_id_given_as_text_is_accepted(staff):
     reason = ReasonFactory()
     lead = LeadFactory()
-    services.lead_change_status(
+    edge.lead_change_status(
         lead_id=lead.pk, status="LOST", reason_id=str(reason.pk), changed_by=staff
     )
     assert lead.status_logs.order_by("id").last().reason == reason
@@ -201,7 +199,7 @@ def test_several_status_problems_come_in_one_error(staff):
     lead = LeadFactory()
     before = snapshot(lead)
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(
+        edge.lead_change_status(
             lead_id=lead.pk, status="ON_HOLD", sub_status="Nope", reason_id=777, changed_by=staff
         )
     assert sorted(codes(raised.value)) == [92004, 92020]
@@ -211,7 +209,7 @@ def test_several_status_problems_come_in_one_error(staff):
 @pytest.mark.parametrize("lead_id", [10**9, "abc", None, ""])
 def test_unknown_lead_is_not_found(lead_id, staff):
     with pytest.raises(ValidationError) as raised:
-        services.lead_change_status(lead_id=lead_id, status="WON", changed_by=staff)
+        edge.lead_change_status(lead_id=lead_id, status="WON", changed_by=staff)
     assert coded(raised.value) == [("lead", 92001, "Lead not found")]
     assert LeadStatus.objects.count() == 0
 
@@ -232,7 +230,7 @@ class TestBulkStatusChange:
     def test_each_item_succeeds_or_fails_on_its_own(self, staff):
         good = LeadFactory()
         closed = LeadFactory(status=Status.LOST)
-        results = services.lead_bulk_change_status(
+        results = edge.lead_bulk_change_status(
             items=[
                 {"lead_id": good.pk, "status": "WON"},
                 {"lead_id": closed.pk, "status": "OPEN"},
@@ -258,7 +256,7 @@ class TestBulkStatusChange:
 
     @pytest.mark.parametrize("lead_id", [None, "", "  "])
     def test_item_without_lead_id_reports_92010(self, lead_id, staff):
-        [result] = services.lead_bulk_change_status(
+        [result] = edge.lead_bulk_change_status(
             items=[{"lead_id": lead_id, "status": "WON"}], changed_by=staff
         )
         assert result.errors == [{"code": 92010, "message": "LeadId cannot be null"}]

@@ -18,6 +18,7 @@ from tests.factories import (
     SubStatusFactory,
     UserFactory,
 )
+from tests.leads import edge
 
 from .url_walk import all_urls, webhook_ids
 
@@ -45,7 +46,7 @@ def marked_up(boss):
         extended_fields={"note": ATTRIBUTE},
         next_follow_up=None,
     ).lead
-    services.lead_change_status(
+    edge.lead_change_status(
         lead_id=lead.pk,
         status="ON_HOLD",
         sub_status=sub.name,
@@ -53,10 +54,10 @@ def marked_up(boss):
         notes=SCRIPT,
         changed_by=boss,
     )
-    services.lead_add_followup(
+    edge.lead_add_followup(
         lead_id=lead.pk, followed_up_on=lead.created_on, notes=SCRIPT, created_by=boss
     )
-    services.lead_assign_owner(lead_id=lead.pk, owner=boss, changed_by=owner)
+    edge.lead_assign_owner(lead_id=lead.pk, owner=boss, changed_by=owner)
     job = ImportJob.objects.create(created_by=boss, file_name=SCRIPT, file_path="x.csv")
     return {
         "lead_id": lead.pk,

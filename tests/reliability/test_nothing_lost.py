@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from crm.pages.models import SavedView
 from customers import services as customer_services
+from customers.inputs import CustomerDetails
 from leads import services
+from leads.inputs import RowEdit
 from leads.models import (
     FollowUp,
     ImportJob,
@@ -37,6 +39,7 @@ from tests.factories import (
     SubStatusFactory,
     UserFactory,
 )
+from tests.leads import edge
 
 from .conftest import ON_POSTGRESQL, app_rows, assert_envelope
 from .url_walk import all_urls, webhook_ids
@@ -50,13 +53,13 @@ def lead_with_history(boss):
     reason = ReasonFactory()
     sub = SubStatusFactory(status=Status.ON_HOLD, name="Later")
     lead = LeadFactory(owner=owner)
-    services.lead_change_status(
+    edge.lead_change_status(
         lead_id=lead.pk, status="ON_HOLD", sub_status="Later", reason_id=reason.pk, changed_by=boss
     )
-    services.lead_add_followup(
+    edge.lead_add_followup(
         lead_id=lead.pk, followed_up_on=timezone.now(), notes="called", created_by=boss
     )
-    services.lead_assign_owner(lead_id=lead.pk, owner=boss, changed_by=boss)
+    edge.lead_assign_owner(lead_id=lead.pk, owner=boss, changed_by=boss)
     return {"lead": lead, "owner": owner, "reason": reason, "sub": sub}
 
 
@@ -291,7 +294,7 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
             lead_for="Sofa",
             id_type="MOBILE",
             identifier="9876512345",
-            customer_data={"firstName": "New"},
+            customer_data=CustomerDetails(first_name="New"),
             status="ON_HOLD",
             sub_status="Later",
             reason_id=reason.pk,
@@ -300,26 +303,26 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
             status_log_details=[{"status": "OPEN"}],
             follow_up_details=[{"followed_up_on": moment, "notes": "visited"}],
         ),
-        "lead_change_status": lambda: services.lead_change_status(
+        "lead_change_status": lambda: edge.lead_change_status(
             lead_id=lead.pk, status="ON_HOLD", sub_status="Later", changed_by=boss
         ),
-        "lead_bulk_change_status": lambda: services.lead_bulk_change_status(
+        "lead_bulk_change_status": lambda: edge.lead_bulk_change_status(
             items=[
                 {"lead_id": lead.pk, "status": "WON"},
                 {"lead_id": other.pk, "status": "LOST", "reason_id": reason.pk},
             ],
             changed_by=boss,
         ),
-        "lead_add_followup": lambda: services.lead_add_followup(
+        "lead_add_followup": lambda: edge.lead_add_followup(
             lead_id=lead.pk, followed_up_on=moment, next_follow_up=moment, created_by=boss
         ),
-        "lead_assign_owner": lambda: services.lead_assign_owner(
+        "lead_assign_owner": lambda: edge.lead_assign_owner(
             lead_id=lead.pk, owner="next", changed_by=boss
         ),
-        "lead_bulk_assign_owner": lambda: services.lead_bulk_assign_owner(
+        "lead_bulk_assign_owner": lambda: edge.lead_bulk_assign_owner(
             lead_ids=[lead.pk, other.pk], owner="next", changed_by=boss
         ),
-        "lead_update": lambda: services.lead_update(
+        "lead_update": lambda: edge.lead_update(
             lead_id=lead.pk,
             updated_by=boss,
             owner="next",
@@ -327,12 +330,12 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
             next_follow_up=moment,
         ),
         "reasons_create": lambda: services.reasons_create(reasons=["One", "Two", "Three"]),
-        "substatus_create": lambda: services.substatus_create(status="OPEN", name="Fresh"),
+        "substatus_create": lambda: edge.substatus_create(status="OPEN", name="Fresh"),
         "reason_update": lambda: services.reason_update(
-            reason_id=reason.pk, reason="Renamed", is_active=False
+            reason_id=reason.pk, edit=RowEdit(text="Renamed", is_active=False)
         ),
         "substatus_update": lambda: services.substatus_update(
-            substatus_id=later.pk, name="Much later", is_active=False
+            substatus_id=later.pk, edit=RowEdit(text="Much later", is_active=False)
         ),
         "org_settings_update": lambda: services.org_settings_update(auto_register_customers=False),
         "extended_field_create": lambda: services.extended_field_create(
@@ -350,7 +353,7 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
                     "lead_for": "Sofa",
                     "id_type": "MOBILE",
                     "identifier": "9876512399",
-                    "customer_data": {"firstName": "Batch"},
+                    "customer_data": CustomerDetails(first_name="Batch"),
                     "status": "ON_HOLD",
                     "sub_status": "Later",
                     "reason_id": reason.pk,
@@ -372,7 +375,9 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
             first_name="Ana", mobile="9876554321", email="ana@example.com"
         ),
         "customer_resolve": lambda: customer_services.customer_resolve(
-            id_type="EMAIL", identifier="new@example.com", customer_data={"firstName": "N"}
+            id_type="EMAIL",
+            identifier="new@example.com",
+            customer_data=CustomerDetails(first_name="N"),
         ),
     }
 

@@ -1,10 +1,11 @@
 """Request parsing shared by the API: types are checked here, rules stay in the services.
 
-A request serializer turns camelCase JSON into the services' keyword arguments. It reports
-wrong JSON types (a date that is no date, text where a number belongs); whether a value is
-allowed (a known status, an existing customer ...) is for the service, which raises the coded
-error. When parsing fails, the service is still asked about the rest of the request in a
-transaction that is rolled back, so that one response lists every problem.
+A request serializer turns camelCase JSON into the services' typed, snake_case keyword
+arguments: it reports wrong JSON types (a date that is no date, text where a number belongs),
+and its ``typed`` step the values that cannot be one (an unknown status, an id that is no id)
+with the registry's codes. Whether a value is allowed (an existing reason, an open lead ...)
+is for the service. When parsing fails, the service still checks the rest of the request
+(``check_only``: nothing is written), so that one response lists every problem.
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import Field, SkipField
 from rest_framework.settings import api_settings
 
-from crm.core.errors import ErrorCode, error_items, iter_errors, message_for
+from crm.core.errors import ErrorCode, ErrorCollector, check_all, error_items, message_for
 from crm.core.parsing import MISSING
 
 from . import schema as _schema  # noqa: F401 - registers the schema extensions
@@ -189,25 +188,7 @@ def args(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
 
 # --- parse, then call the service ---------------------------------------------------------
 
-
-class _DryRun(Exception):
-    """Rolls back a call made only to learn its outcome."""
-
-
-def dry_run(call: Callable[[], T]) -> T:
-    """``call()``'s result, with everything it wrote rolled back."""
-    outcome: list[T] = []
-    try:
-        with transaction.atomic():
-            outcome.append(call())
-            raise _DryRun
-    except _DryRun:
-        pass
-    return outcome[0]
-
-
-def _failed(path: str, failed: Iterable[str]) -> bool:
-    return any(path == f or path.startswith((f + ".", f + "[")) for f in failed)
+Typing = Callable[[Any, ErrorCollector], dict[str, Any]]
 
 
 def service_errors(
@@ -215,40 +196,38 @@ def service_errors(
 ) -> list[dict[str, Any]]:
     """Envelope items of a service's error, minus those about fields that failed parsing
     (already reported with their type error)."""
-    failed = list(failed)
-    kept: dict[str, list[DjangoValidationError]] = {}
-    for field, single in iter_errors(camel_error(error)):
-        if field != NON_FIELD_ERRORS and _failed(field, failed):
-            continue
-        kept.setdefault(field, []).append(single)
-    return error_items(DjangoValidationError(kept)) if kept else []
+    kept = ErrorCollector()
+    kept.extend(camel_error(error), skip=list(failed))
+    return error_items(kept.as_error())
 
 
-def parse_problems(
-    serializer: serializers.BaseSerializer, service: Callable[[Any], Any]
-) -> list[dict[str, Any]]:
-    """Every problem of a request that failed parsing: the type errors, and what the service
-    says about the parts that did parse (asked in a transaction that is rolled back)."""
-    items = detail_items(serializer.errors)
-    parsed = getattr(serializer, "parsed", None)
+def call_service(
+    serializer: serializers.BaseSerializer, service: Callable[..., T], typed: Typing
+) -> T:
+    """Parses the request in two steps: its JSON types (the serializer), then its values
+    (``typed`` turns the parsed snake_case data into the service's typed keyword arguments,
+    putting what cannot be one in the collector with the registry's code). Then
+    ``service(**arguments, check_only=...)``: for real when nothing was refused; otherwise
+    only checked (nothing written), so that one ApiError lists every problem of the request."""
+    valid = serializer.is_valid()
+    parsed = serializer.validated_data if valid else getattr(serializer, "parsed", None)
+    items = [] if valid else detail_items(serializer.errors)
     # A list body where an object belongs (or the reverse) has nothing for the service to judge.
-    if isinstance(parsed, list if getattr(serializer, "many", False) else dict):
-        failed = [path for path, _ in iter_detail(serializer.errors)]
-        try:
-            dry_run(lambda: service(parsed))
-        except DjangoValidationError as exc:
-            items += service_errors(exc, failed)
-        except Exception:
-            # The type errors alone are still a correct answer.
-            logger.warning("Dry run of %s failed", serializer.__class__.__name__, exc_info=True)
-    return dedupe(items)
-
-
-def call_service(serializer: serializers.BaseSerializer, service: Callable[[Any], T]) -> T:
-    """``service(validated data)``; on a parse error, every problem in one ApiError."""
-    if serializer.is_valid():
-        return service(serializer.validated_data)
-    raise ApiError(parse_problems(serializer, service))
+    if not isinstance(parsed, list if getattr(serializer, "many", False) else dict):
+        raise ApiError(items)
+    errors = ErrorCollector()
+    arguments = typed(parsed, errors)
+    if not items:
+        return check_all(errors, lambda check_only: service(**arguments, check_only=check_only))
+    failed = [path for path, _ in iter_detail(serializer.errors)]
+    try:
+        check_all(errors, lambda _: service(**arguments, check_only=True), refused_elsewhere=True)
+    except DjangoValidationError as exc:
+        items += service_errors(exc, failed)
+    except Exception:
+        # The type errors alone are still a correct answer.
+        logger.warning("Checking %s failed", serializer.__class__.__name__, exc_info=True)
+    raise ApiError(dedupe(items))
 
 
 def parse(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -29,6 +28,7 @@ from leads.selectors import (
 
 from ..customer_forms import CustomerEditForm, CustomerRegisterForm
 from ..forms import CustomerFollowUpForm
+from ..notices import warn
 from .timeline import COMPOSER_ID, composer_initial, timeline_context
 
 PAGE_SIZE = 25
@@ -109,30 +109,19 @@ def customer_add_followup(request: HttpRequest, customer_id: int) -> HttpRespons
     through the lead page's form and service."""
     customer = _customer_or_404(customer_id)
     form = _composer(customer, request.POST)
-    if form.is_valid():
-        try:
-            followup = form.save(user=request.user)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"Follow-up added to lead #{followup.lead_id}.")
-            for warning in next_follow_up_warnings(followup.next_follow_up):
-                messages.warning(request, f"{warning['code']} · {warning['message']}")
-            return redirect("customer-detail", customer_id=customer.pk)
+    if (followup := form.submit(user=request.user)) is not None:
+        messages.success(request, f"Follow-up added to lead #{followup.lead_id}.")
+        warn(request, next_follow_up_warnings(followup.next_follow_up))
+        return redirect("customer-detail", customer_id=customer.pk)
     return render_customer_page(request, customer, composer=form, status=400)
 
 
 @staff_required
 def customer_create(request: HttpRequest) -> HttpResponse:
     form = CustomerRegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = form.save()
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"Customer {customer} registered.")
-            return redirect("customer-detail", customer_id=customer.pk)
+    if request.method == "POST" and (customer := form.submit()) is not None:
+        messages.success(request, f"Customer {customer} registered.")
+        return redirect("customer-detail", customer_id=customer.pk)
     status = 400 if form.errors else 200
     return render(request, "customers/customer_form.html", {"form": form}, status=status)
 
@@ -142,14 +131,9 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Change a customer's names, mobile or email (the checks and codes of registration)."""
     customer = _customer_or_404(customer_id)
     form = CustomerEditForm.for_customer(customer, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = form.save(customer_id=customer.pk)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"Customer {customer} saved.")
-            return redirect("customer-detail", customer_id=customer.pk)
+    if request.method == "POST" and (saved := form.submit(customer_id=customer.pk)) is not None:
+        messages.success(request, f"Customer {saved} saved.")
+        return redirect("customer-detail", customer_id=saved.pk)
     context = {"form": form, "customer": customer, "editing": True}
     return render(
         request, "customers/customer_form.html", context, status=400 if form.errors else 200

@@ -28,6 +28,7 @@ from leads.selectors import followup_counts, followups_due, with_item_names
 
 from ..access import staff_required
 from ..followup_forms import OUTCOMES, ContactForm, MessageSentForm, RescheduleForm, SnoozeForm
+from ..notices import warn
 
 # Rows shown per group; the rest is one click away in the filtered lead list.
 GROUP_LIMIT = 50
@@ -143,12 +144,7 @@ def _row_action(
     @staff_required
     def view(request: HttpRequest, lead_id: int) -> HttpResponse:
         form = build(request)
-        result = None
-        if form.is_valid():
-            try:
-                result = form.save(lead_id=lead_id, user=request.user)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
+        result = form.submit(lead_id=lead_id, user=request.user)
         if result is None:
             errors = _field_errors(form)
             if _wants_json(request):
@@ -171,8 +167,7 @@ def _row_action(
                 }
             )
         messages.success(request, done)
-        for warning in warnings:
-            messages.warning(request, f"{warning['code']} · {warning['message']}")
+        warn(request, warnings)
         return redirect(reverse("my-followups") + f"#lead-{lead_id}")
 
     return view

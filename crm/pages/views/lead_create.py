@@ -4,7 +4,6 @@ and next follow-up."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
@@ -21,6 +20,7 @@ from leads.selectors import (
 )
 
 from ..access import staff_required
+from ..notices import warn
 
 SUGGESTION_TYPES = (LeadType.SKU, LeadType.BRAND, LeadType.CATEGORY)
 
@@ -43,17 +43,11 @@ def lead_create(request: HttpRequest) -> HttpResponse:
                 lead_for=form.cleaned_data.get("lead_for"),
                 **form.customer_arguments(),
             )
-        if form.is_valid() and duplicate_id is None:
-            try:
-                result = form.save(user=request.user)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                lead = result.lead
-                messages.success(request, f"Lead #{lead.pk} added for {lead.customer}.")
-                for warning in result.warnings:
-                    messages.warning(request, f"{warning['code']} · {warning['message']}")
-                return redirect("lead-detail", lead_id=lead.pk)
+        if duplicate_id is None and (result := form.submit(user=request.user)) is not None:
+            lead = result.lead
+            messages.success(request, f"Lead #{lead.pk} added for {lead.customer}.")
+            warn(request, result.warnings)
+            return redirect("lead-detail", lead_id=lead.pk)
     else:
         initial = {
             "owner": request.user.get_username(),

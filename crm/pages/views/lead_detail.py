@@ -36,6 +36,7 @@ from leads.selectors import (
 )
 
 from ..access import staff_required
+from ..notices import warn
 from .timeline import COMPOSER_ID, composer_initial, timeline_context
 
 FORM_NAMES = ("status_form", "followup_form", "owner_form", "details_form")
@@ -119,16 +120,10 @@ def _lead_action(
     @staff_required
     def view(request: HttpRequest, lead_id: int) -> HttpResponse:
         form = build(request, lead_id)
-        if form.is_valid():
-            try:
-                result = form.save(lead_id=lead_id, user=request.user)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, success(result))
-                for warning in warnings(result):
-                    messages.warning(request, f"{warning['code']} · {warning['message']}")
-                return redirect("lead-detail", lead_id=lead_id)
+        if (result := form.submit(lead_id=lead_id, user=request.user)) is not None:
+            messages.success(request, success(result))
+            warn(request, warnings(result))
+            return redirect("lead-detail", lead_id=lead_id)
         return render_lead_page(request, lead_id, status=400, **{form_name: form})
 
     return view

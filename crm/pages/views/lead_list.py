@@ -194,9 +194,8 @@ def _summary(form: BulkActionForm, results: list[Any]) -> dict[str, Any]:
         owner = form.cleaned_data.get("owner")
         title = f"Assign to {owner}" if owner else "Unassign"
     else:
-        arguments = form.service_arguments()
-        title = f"Change status to {arguments['status'] or '(none)'}"
-        sub = arguments["sub_status"]
+        title = f"Change status to {form.cleaned_data.get('status') or '(none)'}"
+        sub = form.chosen_sub_status()
         if sub:
             title += f" / {getattr(sub, 'name', sub)}"
     return {

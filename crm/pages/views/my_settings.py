@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -17,14 +16,9 @@ from ..forms import MySettingsForm
 @staff_required
 def my_settings(request: HttpRequest) -> HttpResponse:
     form = MySettingsForm(request.POST or None, initial={"time_zone": request.user.time_zone})
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = form.save(user=request.user)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"Times are now shown in {user.zone}.")
-            return redirect("my-settings")
+    if request.method == "POST" and (user := form.submit(user=request.user)) is not None:
+        messages.success(request, f"Times are now shown in {user.zone}.")
+        return redirect("my-settings")
     context = {
         "form": form,
         "org_zone": settings.TIME_ZONE,

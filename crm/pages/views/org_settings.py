@@ -84,14 +84,9 @@ def _settings_action(form_name: str, success: Callable[[Any], str]) -> Callable[
     @manager_required
     def view(request: HttpRequest) -> HttpResponse:
         form = FORMS[form_name](request.POST)
-        if form.is_valid():
-            try:
-                result = form.save()
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, success(result))
-                return redirect("org-settings")
+        if (result := form.submit()) is not None:
+            messages.success(request, success(result))
+            return redirect("org-settings")
         return render_settings(request, status=400, **{form_name: form})
 
     return view
@@ -160,14 +155,12 @@ def _edit_action(
 
 
 update_reason = _edit_action(
-    lambda pk, text, active: services.reason_update(reason_id=pk, reason=text, is_active=active),
+    lambda pk, edit: services.reason_update(reason_id=pk, edit=edit),
     "Reason",
     "reasons",
 )
 update_substatus = _edit_action(
-    lambda pk, text, active: services.substatus_update(
-        substatus_id=pk, name=text, is_active=active
-    ),
+    lambda pk, edit: services.substatus_update(substatus_id=pk, edit=edit),
     "Sub-status",
     "sub-statuses",
 )

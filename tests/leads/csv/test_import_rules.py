@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from customers.inputs import CustomerDetails
 from customers.models import Customer
 from leads.csv_io import COLUMNS
 from leads.errors import ErrorCode, error_items
@@ -48,9 +49,10 @@ def service_kwargs(row: dict[str, str]) -> dict:
     for column, name in SERVICE_NAMES.items():
         if row.get(column):
             kwargs[name] = row[column]
-    names = {key: row[key] for key in ("firstName", "lastName") if row.get(key)}
-    if names:
-        kwargs["customer_data"] = names
+    if row.get("firstName") or row.get("lastName"):
+        kwargs["customer_data"] = CustomerDetails(
+            first_name=row.get("firstName", ""), last_name=row.get("lastName", "")
+        )
     extended = {key[3:]: value for key, value in row.items() if key.startswith("ef_") and value}
     if extended:
         kwargs["extended_fields"] = extended

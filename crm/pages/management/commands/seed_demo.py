@@ -289,7 +289,7 @@ class Command(BaseCommand):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             customers.append(
                 customer_register(
-                    loyalty_type=rng.choice(list(Customer.LoyaltyType.values)),
+                    loyalty_type=rng.choice(list(Customer.LoyaltyType)),
                     first_name=first,
                     last_name=last,
                     mobile=f"+9198{rng.randrange(10**7, 10**8)}" if i % 7 else None,
