@@ -15,6 +15,7 @@ from django.utils import timezone
 from leads import events, services
 from leads.csv_io import LeadImporter
 from leads.events import EventType
+from leads.inputs import FollowUpInput
 from leads.models import Lead, OutboxEvent, Status
 from tests.factories import (
     CustomerFactory,
@@ -80,9 +81,11 @@ def test_a_status_change_writes_previous_and_new_status_sub_status_and_reason(le
 
 
 def test_each_service_writes_one_row_of_its_type(lead, manager):
-    UserFactory(username="alice")
-    services.lead_add_followup(lead_id=lead.pk, followed_up_on=timezone.now(), created_by=manager)
-    services.lead_assign_owner(lead_id=lead.pk, owner="alice", changed_by=manager)
+    alice = UserFactory(username="alice")
+    services.lead_add_followup(
+        lead_id=lead.pk, contact=FollowUpInput(followed_up_on=timezone.now()), created_by=manager
+    )
+    services.lead_assign_owner(lead_id=lead.pk, owner=alice, changed_by=manager)
     services.lead_update(
         lead_id=lead.pk,
         updated_by=manager,
@@ -124,9 +127,10 @@ def test_a_rolled_back_change_leaves_no_event(lead, manager):
     assert lead.status == Status.OPEN
 
 
-def test_a_refused_change_leaves_no_event(lead, manager):
+def test_a_refused_change_leaves_no_event(manager):
+    lead = LeadFactory(status=Status.WON)
     with pytest.raises(ValidationError):
-        services.lead_change_status(lead_id=lead.pk, status="PENDING", changed_by=manager)
+        services.lead_change_status(lead_id=lead.pk, status=Status.OPEN, changed_by=manager)
 
     assert outbox() == []
 

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from crm.core.models import Notification
 from crm.core.services import notify
 from leads import services
+from leads.inputs import FollowUpInput
 from leads.models import FollowUpReminder, Status
 from leads.reminders import remind
 from tests.factories import LeadFactory, ReasonFactory, UserFactory
@@ -38,9 +39,8 @@ def soon(days: float = 2) -> datetime.datetime:
 def follow_up(lead, user, next_follow_up):
     return services.lead_add_followup(
         lead_id=lead.pk,
-        followed_up_on=timezone.now(),
+        contact=FollowUpInput(followed_up_on=timezone.now(), next_follow_up=next_follow_up),
         created_by=user,
-        next_follow_up=next_follow_up,
     )
 
 
@@ -137,7 +137,7 @@ def test_a_lead_assigned_later_reminds_its_new_owner(commit, owner):
     commit(lambda: follow_up(lead, owner, due))
     assert backend().deferred == []
 
-    commit(lambda: services.lead_assign_owner(lead_id=lead.pk, owner="alice", changed_by=owner))
+    commit(lambda: services.lead_assign_owner(lead_id=lead.pk, owner=owner, changed_by=owner))
     run_due(commit)
 
     assert Notification.objects.get().recipient == owner

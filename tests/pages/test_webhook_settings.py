@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from leads import services as lead_services
+from leads.models import Status
 from tests.factories import LeadFactory, UserFactory
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.services import new_secret
@@ -67,7 +68,7 @@ def test_a_failed_delivery_can_be_sent_again_from_the_page(admin_client, manager
         url="https://example.com/h", events=["*"], secret=new_secret()
     )
     lead = LeadFactory(owner=manager)
-    lead_services.lead_change_status(lead_id=lead.pk, status="ON_HOLD", changed_by=manager)
+    lead_services.lead_change_status(lead_id=lead.pk, status=Status.ON_HOLD, changed_by=manager)
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint,
         event=lead.outbox_events.get(),

@@ -15,6 +15,7 @@ from standardwebhooks.webhooks import Webhook
 
 from crm.core.models import Notification
 from leads import services as lead_services
+from leads.inputs import FollowUpInput, StatusChange
 from leads.models import OutboxEvent, Status
 from tests.factories import LeadFactory, UserFactory
 from tests.task_backend import backend, run_deferred
@@ -192,7 +193,9 @@ def test_events_of_one_lead_reach_an_endpoint_in_order(
     commit(lambda: change_status(lead, manager))
     commit(
         lambda: lead_services.lead_add_followup(
-            lead_id=lead.pk, followed_up_on=timezone.now(), created_by=manager
+            lead_id=lead.pk,
+            contact=FollowUpInput(followed_up_on=timezone.now()),
+            created_by=manager,
         )
     )
 
@@ -220,11 +223,11 @@ def test_another_lead_s_events_do_not_wait(receiver, endpoint, lead, manager, co
 
 def test_an_endpoint_hears_only_the_events_it_names(receiver, manager, lead, commit):
     services.endpoint_create(created_by=manager, url=receiver.url, events=["lead.assigned"])
-    UserFactory(username="alice")
+    alice = UserFactory(username="alice")
 
     commit(lambda: change_status(lead, manager))
     commit(
-        lambda: lead_services.lead_assign_owner(lead_id=lead.pk, owner="alice", changed_by=manager)
+        lambda: lead_services.lead_assign_owner(lead_id=lead.pk, owner=alice, changed_by=manager)
     )
 
     assert [json.loads(r.body)["type"] for r in receiver.received] == ["lead.assigned"]
@@ -323,7 +326,7 @@ def test_a_bulk_change_dispatches_once_and_delivers_each_event(
 
     commit(
         lambda: lead_services.lead_bulk_change_status(
-            items=[{"lead_id": lead.pk, "status": Status.ON_HOLD} for lead in leads],
+            items=[(lead.pk, StatusChange(status=Status.ON_HOLD)) for lead in leads],
             changed_by=manager,
         )
     )

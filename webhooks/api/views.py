@@ -14,7 +14,7 @@ from crm.core.api.envelope import list_of, object_envelope, object_response
 from crm.core.api.pagination import LimitOffsetPagination
 from crm.core.api.permissions import IsActiveStaff
 from crm.core.api.schema import error_response, paging_parameters
-from crm.core.api.serializers import call_service
+from crm.core.api.serializers import parse
 from crm.core.api.views import ApiViewSet
 from crm.core.errors import ErrorCode
 
@@ -69,11 +69,9 @@ class WebhookViewSet(ApiViewSet):
         responses={200: object_envelope(WebhookWithSecretSerializer), 400: INVALID},
     )
     def create(self, request: Request) -> Response:
-        endpoint = call_service(
-            WebhookRequestSerializer(data=request.data),
-            lambda data: services.endpoint_create(
-                created_by=request.user, **WebhookRequestSerializer.service_kwargs(data)
-            ),
+        data = parse(WebhookRequestSerializer, request.data)
+        endpoint = services.endpoint_create(
+            created_by=request.user, **WebhookRequestSerializer.service_kwargs(data)
         )
         return object_response(WebhookWithSecretSerializer(endpoint).data)
 
@@ -93,11 +91,9 @@ class WebhookViewSet(ApiViewSet):
         responses={200: object_envelope(WebhookSerializer), 400: INVALID, 404: NOT_FOUND},
     )
     def update(self, request: Request, webhookId: str) -> Response:  # noqa: N803
-        endpoint = call_service(
-            WebhookRequestSerializer(data=request.data),
-            lambda data: services.endpoint_update(
-                endpoint_id=webhookId, **WebhookRequestSerializer.service_kwargs(data)
-            ),
+        data = parse(WebhookRequestSerializer, request.data)
+        endpoint = services.endpoint_update(
+            endpoint_id=webhookId, **WebhookRequestSerializer.service_kwargs(data)
         )
         return object_response(WebhookSerializer(endpoint).data)
 
