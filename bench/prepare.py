@@ -32,13 +32,21 @@ def main() -> dict[str, Any]:
     from rest_framework.authtoken.models import Token
 
     from crm.catalog.models import Sku
-    from crm.pages.management.commands.generate_leads import BENCH_PASSWORD, BENCH_USERNAME
+    from crm.pages.management.commands.generate_leads import (
+        BENCH_PASSWORD,
+        BENCH_USERNAME,
+        SCOPED_USERNAME,
+    )
     from customers.models import Customer
+    from leads.access import visible_leads
     from leads.models import Lead, Reason, Status, SubStatus
 
     rng = random.Random(7)
     user = get_user_model().objects.get(username=BENCH_USERNAME)
     token, _ = Token.objects.get_or_create(user=user)
+    # The scoped list's login: an associate of one store (generate_leads).
+    scoped = get_user_model().objects.get(username=SCOPED_USERNAME)
+    scoped_token, _ = Token.objects.get_or_create(user=scoped)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -71,6 +79,8 @@ def main() -> dict[str, Any]:
         "min_customer_id": customers["low"],
         "max_customer_id": customers["high"],
         "token": token.key,
+        "scoped_token": scoped_token.key,
+        "scoped_leads": visible_leads(Lead.objects.all(), scoped).count(),
         # HTTP Basic, as Capillary's clients send it on every request.
         "basic": base64.b64encode(f"{BENCH_USERNAME}:{BENCH_PASSWORD}".encode()).decode(),
         "session_cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
@@ -89,7 +99,11 @@ def main() -> dict[str, Any]:
 
 
 def probe(
-    requests: list[dict[str, Any]], token: str, session_cookie: str, basic: str = ""
+    requests: list[dict[str, Any]],
+    token: str,
+    session_cookie: str,
+    basic: str = "",
+    scoped_token: str = "",
 ) -> list[dict]:
     """One request per endpoint through the test client: its status and query count."""
     from django.db import connection
@@ -104,6 +118,8 @@ def probe(
         headers: dict[str, str] = {}
         if spec["auth"] == "token":
             headers["Authorization"] = f"Token {token}"
+        elif spec["auth"] == "scoped":
+            headers["Authorization"] = f"Token {scoped_token}"
         elif spec["auth"] == "basic":
             headers["Authorization"] = f"Basic {basic}"
         elif spec["auth"] == "session":
@@ -129,7 +145,11 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "probe":
         specs = json.load(sys.stdin)
         results = probe(
-            specs["requests"], specs["token"], specs["session_cookie"], specs.get("basic", "")
+            specs["requests"],
+            specs["token"],
+            specs["session_cookie"],
+            specs.get("basic", ""),
+            specs.get("scoped_token", ""),
         )
         json.dump(results, sys.stdout)
     else:

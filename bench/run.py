@@ -45,7 +45,8 @@ class Endpoint:
     name: str
     label: str
     requests: list[tuple[str, str, str]]  # (method, path, JSON body or "")
-    auth: str = "token"  # "token", "basic", "session" or "none"
+    # "token", "scoped" (the token of an associate of one store), "basic", "session" or "none"
+    auth: str = "token"
     floor: str | None = None  # the floor endpoint this read is compared with
     # Other endpoints reported beside it: the token version of a Basic read, the same-payload
     # floor of a list.
@@ -202,6 +203,19 @@ def endpoints(data: dict[str, Any]) -> list[Endpoint]:
                     compare=("floor_nested_all_100",) if nested else (),
                 )
             )
+            if key == "all":
+                # The same list as an associate of one store sees it: the scope is a condition
+                # of the page's query (leads.access), reported beside the unscoped list.
+                out.append(
+                    Endpoint(
+                        f"{name}_scoped",
+                        f"GET /v2/leads {labels[key]}, limit={limit}, associate of one store",
+                        [("GET", f"/v2/leads?{query}limit={limit}", "")],
+                        auth="scoped",
+                        floor=floor,
+                        compare=(name,),
+                    )
+                )
             if key == "all" and limit == 10:
                 out.append(
                     Endpoint(
@@ -327,6 +341,8 @@ def headers_for(endpoint: Endpoint, data: dict[str, Any]) -> list[str]:
     headers = ["Content-Type: application/json"]
     if endpoint.auth == "token":
         headers.append(f"Authorization: Token {data['token']}")
+    elif endpoint.auth == "scoped":
+        headers.append(f"Authorization: Token {data['scoped_token']}")
     elif endpoint.auth == "basic":
         headers.append(f"Authorization: Basic {data['basic']}")
     elif endpoint.auth == "session":
@@ -546,6 +562,7 @@ def probe(env: dict[str, str], endpoints_: list[Endpoint], data: dict[str, Any])
     """One request per endpoint in-process: status code and SQL query count."""
     specs = {
         "token": data["token"],
+        "scoped_token": data["scoped_token"],
         "basic": data["basic"],
         "session_cookie": data["session_cookie"],
         "requests": [

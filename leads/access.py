@@ -12,8 +12,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from crm.core.parsing import parse_id
 from crm.org.models import Role
 from crm.org.scope import is_org_admin, scope_for, stores_covered
 
@@ -30,19 +32,21 @@ class LeadAction(StrEnum):
     BULK_CLOSE = "bulk close"
 
 
-def visible_q(user: Any) -> Q | None:
-    """The leads ``user`` may see, as a condition on Lead; None: every lead.
+def visible_q(user: Any, prefix: str = "") -> Q | None:
+    """The leads ``user`` may see, as a condition on Lead (on the lead at ``prefix``, such as
+    "lead__" or "leads__", for rows that point to one); None: every lead.
 
     Everyone sees the leads they own or created; associates and store managers the leads of
     their stores, zone managers of their zones' stores; admins and superusers every lead. A
     staff user with no role sees only their own (the safe answer for an account nobody placed).
     """
     if user is None or not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
+        return Q(**{f"{prefix}pk__in": []})
     if user.is_superuser:
         return None
-    own = Q(owner_id=user.pk) | Q(created_by_id=user.pk)
-    return Q(is_org_admin(user.pk)) | Q(store_id__in=stores_covered(user.pk).values("pk")) | own
+    own = Q(**{f"{prefix}owner_id": user.pk}) | Q(**{f"{prefix}created_by_id": user.pk})
+    stores = Q(**{f"{prefix}store_id__in": stores_covered(user.pk).values("pk")})
+    return Q(is_org_admin(user.pk)) | stores | own
 
 
 def visible_leads(queryset: QuerySet[Lead], user: Any) -> QuerySet[Lead]:
@@ -61,6 +65,7 @@ def may(user: Any, action: LeadAction, lead: Lead, *, to: Any = None) -> bool:
     manager = scope.role in (Role.STORE_MANAGER, Role.ZONE_MANAGER)
     covered = scope.covers_store(lead.store_id)
     own = lead.owner_id == scope.user_id
+    own_or_created = own or lead.created_by_id == scope.user_id
     if action is LeadAction.CHANGE:
         if own or (covered and (manager or lead.owner_id is None)):
             return True
@@ -69,7 +74,7 @@ def may(user: Any, action: LeadAction, lead: Lead, *, to: Any = None) -> bool:
     if action is LeadAction.ASSIGN:
         if not may(user, LeadAction.CHANGE, lead):
             return False
-        to_id = getattr(to, "pk", to)
+        to_id = _pk(to)
         if to_id == scope.user_id:
             return lead.owner_id in (None, scope.user_id) or manager
         if not manager:
@@ -77,13 +82,69 @@ def may(user: Any, action: LeadAction, lead: Lead, *, to: Any = None) -> bool:
         # A manager hands a lead to someone who works at its store, or takes it from everyone.
         return to is None or (covered and scope_for(to).covers_store(lead.store_id))
     if action is LeadAction.MOVE:
-        return manager and covered and scope.covers_store(getattr(to, "pk", to))
+        # A handover: a manager sends a lead of their stores to any store (it may leave their
+        # sight), or places a lead of theirs that has no store yet in one of their stores.
+        if not manager:
+            return False
+        if covered:
+            return True
+        return lead.store_id is None and own_or_created and scope.covers_store(_pk(to))
     if action is LeadAction.BULK_CLOSE:
         return manager and covered
     raise ValueError(action)
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
 
 
 def check(user: Any, action: LeadAction, lead: Lead, *, to: Any = None) -> None:
     """Raises 90034 when ``user`` may not do ``action`` to ``lead``."""
     if not may(user, action, lead, to=to):
         raise coded_error(ErrorCode.LEAD_FORBIDDEN, action.value, lead.pk)
+
+
+def default_store_id(user: Any) -> int | None:
+    """The store a lead recorded by ``user`` belongs to when the request names none: theirs,
+    when their role places them at exactly one store; otherwise none (an org-level lead)."""
+    scope = scope_for(user)
+    if scope.role in (Role.ASSOCIATE, Role.STORE_MANAGER) and len(scope.store_ids) == 1:
+        return next(iter(scope.store_ids))
+    return None
+
+
+def check_create(user: Any, store: Any) -> None:
+    """Raises 90034 when ``user`` may not record a lead at ``store`` (an OrgUnit): a store
+    outside their scope. A lead without a store (org-level) anyone may record: it stays theirs
+    to see."""
+    if user is None or store is None:
+        return
+    if not scope_for(user).covers_store(store.pk):
+        raise coded_error(ErrorCode.LEAD_FORBIDDEN, "create", f"at store {store.code}")
+
+
+def lead_to_act_on(
+    lead_id: Any, user: Any, action: LeadAction | None = LeadAction.CHANGE, *, to: Any = None
+) -> Lead:
+    """The lead ``lead_id`` names, locked until the transaction ends, as ``user`` may act on
+    it: 92001 when there is none or they may not see it (the same answer: nothing tells them
+    it exists), 90034 when they see it but may not do ``action``. ``user`` None is the system
+    itself (a task, a data fix), which every lead is open to."""
+    if isinstance(lead_id, Lead):
+        lead_id = lead_id.pk
+    lead = visible_lead(Lead.objects.select_for_update(), user, lead_id)
+    if user is not None and action is not None:
+        check(user, action, lead, to=to)
+    return lead
+
+
+def visible_lead(queryset: QuerySet[Lead], user: Any, lead_id: Any) -> Lead:
+    """One lead of ``queryset`` that ``user`` may see, or 92001 (also for one they may not).
+    ``user`` None is the system itself."""
+    pk = parse_id(lead_id)
+    if user is not None:
+        queryset = visible_leads(queryset, user)
+    lead = queryset.filter(pk=pk).first() if pk is not None else None
+    if lead is None:
+        raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
+    return lead

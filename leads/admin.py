@@ -2,10 +2,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from crm.core.models import active_staff
 
 from . import services
+from .access import LeadAction, check, check_create, may, visible_leads
 from .errors import ErrorCollector
 from .inputs import status_of
 from .models import (
@@ -20,11 +22,38 @@ from .models import (
     OutboxEvent,
     OwnerChange,
     Reason,
+    StoreChange,
     SubStatus,
 )
 
 # What the lead's form edits and its changelist shows.
-LEAD_COLUMNS = ("customer", "type", "lead_for", "status", "sub_status", "owner", "org_source")
+LEAD_COLUMNS = (
+    "customer",
+    "type",
+    "lead_for",
+    "status",
+    "sub_status",
+    "owner",
+    "store",
+    "org_source",
+)
+
+
+class VisibleLeadsMixin:
+    """Leads, and rows of a lead's history, only as far as the signed-in user may see the
+    leads (``leads.access``): the admin is one more surface of the same rules. ``lead_field``
+    is the path from the row to its lead ("" for a lead itself)."""
+
+    lead_field = "lead"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if not self.lead_field:
+            return visible_leads(queryset, request.user)
+        visible = visible_leads(Lead.objects.all(), request.user).values("pk")
+        return queryset.filter(**{f"{self.lead_field}__in": visible})
 
 
 class ReadOnlyAdminMixin:
@@ -55,6 +84,13 @@ class OwnerChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class StoreChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = StoreChange
+    fields = ("from_store", "to_store", "changed_by", "changed_on")
+    readonly_fields = fields
+    extra = 0
+
+
 class FollowUpInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FollowUp
     fields = ("followed_up_on", "followed_up_by", "scheduled_follow_up", "next_follow_up", "notes")
@@ -78,9 +114,36 @@ class LeadAdminForm(forms.ModelForm):
         model = Lead
         fields = (*LEAD_COLUMNS, "next_follow_up", "extended_fields")
 
+    # The signed-in user (LeadAdmin.get_form sets it): what their role refuses is shown on the
+    # field with its code, before the services would refuse it.
+    user: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.user is None:
+            return data
+        lead, store = self.instance, data.get("store")
+        checks = []
+        if lead.pk is None:
+            checks.append(("store", lambda: check_create(self.user, store)))
+        else:
+            if "owner" in self.changed_data:
+                owner = data.get("owner")
+                checks.append(
+                    ("owner", lambda: check(self.user, LeadAction.ASSIGN, lead, to=owner))
+                )
+            if "store" in self.changed_data and store is not None:
+                checks.append(("store", lambda: check(self.user, LeadAction.MOVE, lead, to=store)))
+        for field, run in checks:
+            try:
+                run()
+            except ValidationError as exc:
+                self.add_error(field, exc)
+        return data
+
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(VisibleLeadsMixin, admin.ModelAdmin):
     """Every change made here goes through the lead services, so the admin keeps the same rules
     and writes the same history (a status change appends its log row)."""
 
@@ -94,12 +157,13 @@ class LeadAdmin(admin.ModelAdmin):
         "customer__mobile",
         "customer__email",
     )
-    list_select_related = ("customer", "sub_status", "owner", "org_source")
+    list_select_related = ("customer", "sub_status", "owner", "org_source", "store")
     raw_id_fields = ("customer",)
     date_hierarchy = "created_on"
-    inlines = (LeadStatusInline, FollowUpInline, OwnerChangeInline)
+    inlines = (LeadStatusInline, FollowUpInline, OwnerChangeInline, StoreChangeInline)
+    lead_field = ""
     fieldsets = (
-        (None, {"fields": ("customer", "type", "lead_for", "org_source")}),
+        (None, {"fields": ("customer", "type", "lead_for", "org_source", "store")}),
         ("Status", {"fields": ("status", "sub_status", "reason", "status_notes")}),
         ("Follow-up", {"fields": ("owner", "next_follow_up", "last_follow_up")}),
         ("Extended fields", {"fields": ("extended_fields",)}),
@@ -127,6 +191,15 @@ class LeadAdmin(admin.ModelAdmin):
         # Leads are never hard-deleted: the DELETED status is the soft delete.
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A lead the user sees but may not change (their role) is shown read-only.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may(request.user, LeadAction.CHANGE, obj))
+
     def save_model(self, request, obj: Lead, form: LeadAdminForm, change: bool) -> None:
         data: dict[str, Any] = form.cleaned_data
         if not change:
@@ -143,6 +216,7 @@ class LeadAdmin(admin.ModelAdmin):
                 org_source_id=data["org_source"].pk,
                 next_follow_up=data.get("next_follow_up"),
                 extended_fields=data.get("extended_fields") or {},
+                store_code=data["store"].code if data.get("store") else None,
             )
             obj.pk = result.lead.pk
             obj._state.adding = False
@@ -165,6 +239,10 @@ class LeadAdmin(admin.ModelAdmin):
             services.lead_assign_owner(
                 lead_id=obj.pk, owner=data.get("owner"), changed_by=request.user
             )
+        if "store" in changed and data.get("store") is not None:
+            services.lead_move_store(
+                lead_id=obj.pk, store_code=data["store"].code, changed_by=request.user
+            )
         updates = {}
         if "extended_fields" in changed:
             updates["extended_fields"] = data.get("extended_fields") or {}
@@ -180,7 +258,7 @@ class LeadAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadStatus)
-class LeadStatusAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LeadStatusAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "lead", "status", "sub_status", "reason", "created_by", "created_on")
     list_filter = ("status", "created_on")
     search_fields = ("lead__id", "lead__lead_for", "notes")
@@ -188,7 +266,7 @@ class LeadStatusAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OwnerChange)
-class OwnerChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OwnerChangeAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "lead", "from_owner", "to_owner", "changed_by", "changed_on")
     list_filter = ("changed_on",)
     search_fields = ("lead__id", "to_owner__username", "from_owner__username")
@@ -196,7 +274,7 @@ class OwnerChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OutboxEventAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "type", "lead", "actor", "occurred_on", "dispatched_on")
     list_filter = ("type", "occurred_on")
     search_fields = ("lead__id", "type")
@@ -204,14 +282,22 @@ class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FollowUpReminder)
-class FollowUpReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FollowUpReminderAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("lead", "due", "recipient", "sent_on")
     search_fields = ("lead__id", "recipient__username")
     list_select_related = ("lead", "recipient")
 
 
+@admin.register(StoreChange)
+class StoreChangeAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "lead", "from_store", "to_store", "changed_by", "changed_on")
+    list_filter = ("changed_on",)
+    search_fields = ("lead__id", "to_store__code", "from_store__code")
+    list_select_related = ("lead", "from_store", "to_store", "changed_by")
+
+
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FollowUpAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "lead", "followed_up_on", "followed_up_by", "next_follow_up")
     list_filter = ("followed_up_on",)
     search_fields = ("lead__id", "notes")

@@ -31,10 +31,13 @@ from django.utils import timezone
 
 from crm.core.db import insert_all
 from crm.core.parsing import MISSING, parse_id
+from crm.org.models import OrgUnit
+from crm.org.selectors import code_text, store_of_unit, unknown_store
 from customers.inputs import CustomerDetails
 from customers.models import Customer
 from customers.services import IdType, customer_resolve, normalise_identifier, parse_id_type
 
+from .access import check_create, default_store_id
 from .errors import ErrorCode, ErrorCollector, ErrorItem, error_items
 from .models import (
     ACTIVE_STATUSES,
@@ -79,11 +82,12 @@ BATCH_FIELDS = frozenset(
         "org_source_id",
         "next_follow_up",
         "extended_fields",
+        "store_code",
     }
 )
 # Foreign keys the batch does not look up again: it holds the rows themselves, just read from
 # the database (the customer, or one registered in the same batch) or the creating user.
-_HELD_FOREIGN_KEYS = ("customer", "created_by", "last_updated_by")
+_HELD_FOREIGN_KEYS = ("customer", "created_by", "last_updated_by", "store")
 
 
 @dataclass
@@ -195,7 +199,11 @@ class LeadBatch:
         usernames: set[str] = set()
         codes: dict[type, set[str]] = {model: set() for model in CATALOG_MODELS.values()}
         lead_fors: set[str] = set()
+        store_codes: set[str] = set()
         for item in self.items:
+            code = code_text(item.get("store_code"))
+            if code:
+                store_codes.add(code)
             key = self._customer_key(item)
             self.customer_keys.append(key)
             if key is not None:
@@ -226,6 +234,12 @@ class LeadBatch:
         for customer in found:
             self._remember_customer(customer)
 
+        self.units = {
+            unit.code: unit
+            for unit in OrgUnit.objects.select_related("parent").filter(code__in=store_codes)
+        }
+        # A lead that names no store is the creator's store's (lead_create()'s default).
+        self.default_store_id = default_store_id(self.user)
         self.reasons = Reason.objects.in_bulk(reason_ids) if reason_ids else {}
         self.owners = {u.username: u for u in User.objects.filter(username__in=usernames)}
         self.sub_statuses = {(s.status, s.name): s for s in SubStatus.objects.all()}
@@ -320,6 +334,7 @@ class LeadBatch:
             import_job=self.import_job,
         )
         lead.lookups = self.lookups
+        lead.store_id = self._store_id(item, errors)
         # An instance from the batch is checked by the resolvers as the row they would look up;
         # a name or id the batch does not hold is looked up (and reported) by them.
         sub_name, owner_name, reason_id = (
@@ -364,6 +379,23 @@ class LeadBatch:
             )
         )
         return _Pending(index, lead, status_row, duplicate_of)
+
+    def _store_id(self, item: Mapping[str, Any], errors: ErrorCollector) -> int | None:
+        """lead_create()'s store: the one ``store_code`` names (90038, and 90034 outside the
+        importer's stores), else the importer's own."""
+        code = code_text(item.get("store_code"))
+        if code is None:
+            return self.default_store_id
+        store = store_of_unit(self.units.get(code))
+        if store is None:
+            errors.extend(unknown_store(code))
+            return None
+        try:
+            check_create(self.user, store)
+        except ValidationError as exc:
+            errors.extend(ValidationError({"store_code": [exc]}))
+            return None
+        return store.pk
 
     def _customer(
         self, index: int, item: Mapping[str, Any], errors: ErrorCollector

@@ -165,12 +165,12 @@ def followup_added(*, lead: Lead, actor: Any, followup: FollowUp) -> None:
     _emit(LeadEvent(EventType.FOLLOWUP_ADDED, lead, actor, {"followup_id": followup.pk}))
 
 
-def lead_store_changed(*, lead: Lead, actor: Any, previous_store_id: Any, store_id: Any) -> None:
+def lead_store_changed(*, lead: Lead, actor: Any, previous_store_id: int | None) -> None:
     _emit(
         LeadEvent(
             EventType.STORE_CHANGED,
             lead,
             actor,
-            {"previous_store_id": previous_store_id, "store_id": store_id},
+            {"previous_store_id": previous_store_id, "store_id": lead.store_id},
         )
     )

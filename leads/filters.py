@@ -16,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 
 from crm.core.parsing import parse_id, parse_moment
+from crm.org.selectors import stores_condition
 from customers.models import Customer
 from customers.selectors import contact_condition, id_search
 
+from .access import visible_leads
 from .errors import ErrorCode, coded_error
 from .models import CATALOG_MODELS, Lead, LeadType, OrgSource, Status, SubStatus
 
@@ -127,6 +129,27 @@ class LeadFilterForm(forms.Form):
             raise coded_error(ErrorCode.INVALID_FILTER, "importJob", "expected an import's id")
         return pk
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # entityType + entityCode (Capillary's), or storeCode: the leads of a unit's stores.
+        code = (data.get("entityCode") or "").strip()
+        store_code = (data.get("storeCode") or "").strip()
+        kind = (data.get("entityType") or "").strip() or None
+        data["stores"] = None
+        try:
+            if code:
+                data["stores"] = stores_condition(entity_type=kind, code=code)
+            elif store_code:
+                data["stores"] = stores_condition(
+                    entity_type=None, code=store_code, field="storeCode"
+                )
+            elif kind:
+                data["stores"] = stores_condition(entity_type=kind, code="")
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
     def _moment(self, name: str, *, end_of_day: bool) -> datetime.datetime | None:
         value = (self.cleaned_data.get(name) or "").strip()
         if not value:
@@ -187,6 +210,9 @@ class LeadFilter(django_filters.FilterSet):
     leadFor = django_filters.CharFilter(field_name="lead_for", label="Lead for")  # noqa: N815
     orgSourceId = _text_filter("Org source id")  # noqa: N815
     importJob = _text_filter("CSV import job id")  # noqa: N815
+    entityType = _text_filter("Unit type (ZONE, STORE, TILL)")  # noqa: N815
+    entityCode = _text_filter("Unit code")  # noqa: N815
+    storeCode = _text_filter("Store code")  # noqa: N815
     createdOnFrom = _text_filter("Created from")  # noqa: N815
     createdOnTo = _text_filter("Created to")  # noqa: N815
     nextFollowUpFrom = _text_filter("Next follow-up from")  # noqa: N815
@@ -236,6 +262,8 @@ class LeadFilter(django_filters.FilterSet):
                 queryset = queryset.filter(**{lookup: data[name]})
         if data.get("q"):
             queryset = queryset.filter(search_condition(data["q"]))
+        if data.get("stores") is not None:
+            queryset = queryset.filter(data["stores"])
         return queryset.order_by(*ordering(data.get("sortBy"), data.get("sortOrder")))
 
 
@@ -270,9 +298,13 @@ def ordering(sort_by: str | None, sort_order: str | None) -> list[Any]:
     return [field, "id"] if ascending else [f"-{field}", "-id"]
 
 
-def filtered_leads(params: Any, queryset: QuerySet[Lead], *, user: Any = None) -> QuerySet[Lead]:
-    """The search applied to ``queryset``, or a ValidationError of coded errors. ``user`` is
-    who searches: ``owner=~me`` means them."""
+def filtered_leads(params: Any, queryset: QuerySet[Lead], *, user: Any) -> QuerySet[Lead]:
+    """The search applied to the leads of ``queryset`` that ``user`` may see (see
+    ``leads.access``), or a ValidationError of coded errors. ``user`` is who searches:
+    ``owner=~me`` means them; None is the system itself (a command line), which sees every
+    lead."""
+    if user is not None:
+        queryset = visible_leads(queryset, user)
     filterset = LeadFilter(params, queryset=queryset, user=user)
     if not filterset.is_valid():
         raise ValidationError(filterset.form.errors.as_data())

@@ -716,6 +716,29 @@ class OwnerChange(AppendOnlyModel):
         return f"{self.from_owner} → {self.to_owner}"
 
 
+class StoreChange(AppendOnlyModel):
+    """A handover of a lead to another store: from where, to where, who moved it, when."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="store_changes")
+    from_store = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_store = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_on", "id"]
+        indexes = [models.Index(fields=["lead", "changed_on"], name="storechange_lead_order")]
+
+    def __str__(self) -> str:
+        return f"{self.from_store} → {self.to_store}"
+
+
 class ImportJob(models.Model):
     """A CSV import of leads, run in the background and polled for progress."""
 

@@ -22,6 +22,7 @@ from crm.core.parsing import MISSING, parse_id
 from customers.models import Customer
 from customers.selectors import customer_find, customer_get, customer_search
 
+from .access import visible_lead, visible_q
 from .errors import ErrorCode, coded_error
 from .models import (
     ACTIVE_STATUSES,
@@ -35,6 +36,7 @@ from .models import (
     OwnerChange,
     Reason,
     Status,
+    StoreChange,
     SubStatus,
 )
 
@@ -44,16 +46,16 @@ User = get_user_model()
 def lead_base_queryset() -> QuerySet[Lead]:
     """Leads with the rows a list shows (customer, owner, sub-status, source) joined."""
     return Lead.objects.select_related(
-        "customer", "owner", "sub_status", "org_source", "created_by", "last_updated_by"
+        "customer", "owner", "sub_status", "org_source", "created_by", "last_updated_by", "store"
     )
 
 
 def lead_list_page_queryset() -> QuerySet[Lead]:
     """Leads with only what the staff list page shows joined (customer, owner, sub-status,
     source), without the extended fields it does not show."""
-    return Lead.objects.select_related("customer", "owner", "sub_status", "org_source").defer(
-        "extended_fields"
-    )
+    return Lead.objects.select_related(
+        "customer", "owner", "sub_status", "org_source", "store"
+    ).defer("extended_fields")
 
 
 def lead_detail_queryset() -> QuerySet[Lead]:
@@ -119,14 +121,11 @@ def duplicate_lead_id(
     return active_lead_id(customer=customer, type=type, lead_for=lead_for.strip())
 
 
-def lead_get(*, lead_id: Any, detail: bool = True) -> Lead:
-    """One lead, or the coded 92001."""
-    pk = parse_id(lead_id)
+def lead_get(*, lead_id: Any, user: Any, detail: bool = True) -> Lead:
+    """One lead ``user`` may see, or the coded 92001 (also for one they may not see: nothing
+    tells them it exists). ``user`` None is the system itself."""
     queryset = lead_detail_queryset() if detail else lead_base_queryset()
-    lead = queryset.filter(pk=pk).first() if pk is not None else None
-    if lead is None:
-        raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
-    return lead
+    return visible_lead(queryset, user, lead_id)
 
 
 def lead_status_log(*, lead: Lead) -> QuerySet[LeadStatus]:
@@ -353,14 +352,17 @@ def with_item_names(leads: Iterable[Lead]) -> list[Lead]:
     return leads
 
 
-def customer_list(*, q: str = "") -> QuerySet[Customer]:
+def customer_list(*, q: str = "", user: Any) -> QuerySet[Customer]:
     """Customers as ``customer_search`` finds them, each with its number of leads and of
-    active leads counted in the same query."""
+    active leads that ``user`` may see, counted in the same query (None: the system, every
+    lead)."""
+    visible = (visible_q(user, "leads__") if user is not None else None) or Q()
+    active = Q(leads__status__in=list(ACTIVE_STATUSES))
     return customer_search(
         q=q,
         customers=Customer.objects.annotate(
-            lead_count=Count("leads"),
-            active_lead_count=Count("leads", filter=Q(leads__status__in=list(ACTIVE_STATUSES))),
+            lead_count=Count("leads", filter=visible) if visible else Count("leads"),
+            active_lead_count=Count("leads", filter=active & visible),
         ),
     )
 
@@ -495,12 +497,13 @@ class TimelineKind:
         ]
 
 
-# Each kind of entry, newest first. A new kind (store changes, say) is one more row here and
-# one more template in templates/leads/timeline/.
+# Each kind of entry, newest first. A new kind is one more row here and one more template in
+# templates/leads/timeline/.
 TIMELINE_KINDS: tuple[TimelineKind, ...] = (
     TimelineKind("status", LeadStatus, "created_on", "created_by", ("sub_status", "reason")),
     TimelineKind("followup", FollowUp, "followed_up_on", "followed_up_by"),
     TimelineKind("owner", OwnerChange, "changed_on", "changed_by", ("from_owner", "to_owner")),
+    TimelineKind("store", StoreChange, "changed_on", "changed_by", ("from_store", "to_store")),
 )
 
 
@@ -519,10 +522,13 @@ def lead_timeline(*, lead: Lead, limit: int = TIMELINE_LIMIT) -> list[TimelineEn
     return entries
 
 
-def customer_timeline(*, customer: Customer, limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
-    """The same over every lead of the customer, each entry naming its lead (with the catalog
-    name of its item: one query more)."""
-    entries = _timeline(Q(lead__customer=customer), limit)
+def customer_timeline(
+    *, customer: Customer, user: Any, limit: int = TIMELINE_LIMIT
+) -> list[TimelineEntry]:
+    """The same over every lead of the customer that ``user`` may see, each entry naming its
+    lead (with the catalog name of its item: one query more)."""
+    visible = (visible_q(user, "lead__") if user is not None else None) or Q()
+    entries = _timeline(Q(lead__customer=customer) & visible, limit)
     leads = {entry.lead.pk: entry.lead for entry in entries}
     with_item_names(leads.values())
     for entry in entries:

@@ -28,11 +28,14 @@ from django.utils import timezone
 
 from crm.core.db import save_unique
 from crm.core.parsing import MISSING, MissingType, expect, typed
+from crm.org.scope import scope_for
+from crm.org.selectors import store_for_lead
 from customers.inputs import CustomerDetails
 from customers.models import Customer
 from customers.services import customer_resolve
 
 from . import events
+from .access import LeadAction, check, check_create, default_store_id, lead_to_act_on
 from .batch import LeadBatch
 from .errors import (
     ErrorCode,
@@ -55,12 +58,14 @@ from .models import (
     OwnerChange,
     Reason,
     Status,
+    StoreChange,
     SubStatus,
 )
 from .resolvers import (
     as_text,
     check_close_reason,
     check_status,
+    is_blank,
     lead_for_text,
     next_follow_up_warnings,
     resolve_reason,
@@ -106,14 +111,6 @@ class BulkItemResult:
         return not self.errors
 
 
-def _lock_lead(lead_id: int) -> Lead:
-    """The lead's row, locked until the transaction ends (PostgreSQL), or 92001."""
-    lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
-    if lead is None:
-        raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
-    return lead
-
-
 def _full_clean(
     instance: Any, errors: ErrorCollector, exclude: Iterable[str] = (), **options: Any
 ) -> None:
@@ -152,14 +149,22 @@ def lead_create(
     status_log_details: Sequence[dict[str, Any]] = (),
     recorded_by: Any = None,
     import_job: ImportJob | None = None,
+    store_code: Any = MISSING,
+    entity_type: Any = None,
     check_only: bool = False,
 ) -> LeadCreateResult | None:
     """Add a lead, replaying its past statuses and follow-ups as history.
 
     The status log is the history sent, and a row for the lead's status only when that history
     does not already end with it. ``recorded_by`` is who sent the request when it names
-    another staff user as ``created_by``."""
+    another staff user as ``created_by``.
+
+    The lead's store is the one ``store_code`` names (a till's code: its store; with
+    ``entity_type`` the code must be of that type), else the creator's when they work at
+    exactly one, else none. 90038 for a code naming no active store; 90034 when whoever sent
+    the request does not cover that store."""
     errors = ErrorCollector()
+    store = _lead_store(store_code, entity_type, created_by, recorded_by, errors)
     if customer is None:
         customer = customer_resolve(
             user_id=user_id,
@@ -194,6 +199,7 @@ def lead_create(
         last_updated_by=created_by,
         recorded_by=recorded_by,
         import_job=import_job,
+        store_id=store,
     )
     lead.sub_status = resolve_sub_status(status, sub_status, errors)
     lead.owner = resolve_staff_user(owner, errors)
@@ -315,6 +321,21 @@ def lead_create_many(
     return results
 
 
+def _lead_store(
+    store_code: Any, entity_type: Any, created_by: Any, recorded_by: Any, errors: ErrorCollector
+) -> int | None:
+    """The new lead's store id (see lead_create()); problems are added to ``errors``."""
+    if store_code is MISSING or is_blank(store_code):
+        return default_store_id(created_by)
+    try:
+        store = store_for_lead(code=store_code, entity_type=entity_type)
+        check_create(recorded_by or created_by, store)
+    except ValidationError as exc:
+        errors.extend(exc)
+        return None
+    return store.pk
+
+
 def _history_row(item: Any, index: int, errors: ErrorCollector) -> LeadStatus:
     prefix = f"status_log_details[{index}]."
     if not isinstance(item, dict):
@@ -379,7 +400,7 @@ def lead_change_status(
 ) -> Lead | None:
     """Move a lead to another status (or sub-status), appending one status log row.
     ``recorded_by`` is who sent the request when it names another staff user as the changer."""
-    lead = _lock_lead(lead_id)
+    lead = lead_to_act_on(lead_id, recorded_by or changed_by, LeadAction.CHANGE)
     errors = ErrorCollector()
     if lead.is_closed:
         errors.add("status", ErrorCode.LEAD_CLOSED)
@@ -420,13 +441,14 @@ def lead_bulk_change_status(
 ) -> list[BulkItemResult]:
     """Change many leads' statuses, each item a lead id and its change; each item applies or
     fails on its own."""
-    return _each_item(
-        items,
-        lambda item: item[0],
-        lambda item: lead_change_status(
-            lead_id=item[0], changed_by=changed_by, **item[1].as_kwargs()
-        ),
-    )
+
+    def apply(item: tuple[int, StatusChange]) -> Lead | None:
+        # Closing many leads at once (DELETED cannot be undone) is a manager's call.
+        closing = item[1].status in (Status.DELETED, Status.LOST)
+        lead_to_act_on(item[0], changed_by, LeadAction.BULK_CLOSE if closing else LeadAction.CHANGE)
+        return lead_change_status(lead_id=item[0], changed_by=changed_by, **item[1].as_kwargs())
+
+    return _each_item(items, lambda item: item[0], apply)
 
 
 def _each_item(
@@ -460,7 +482,7 @@ def lead_add_followup(
     """Record a contact; the lead's lastFollowUp becomes the latest one, nextFollowUp the one
     given (if any). ``recorded_by`` is who sent the request when it names another staff user
     as ``created_by``."""
-    lead = _lock_lead(lead_id)
+    lead = lead_to_act_on(lead_id, recorded_by or created_by, LeadAction.CHANGE)
     errors = ErrorCollector()
     followup = FollowUp(
         lead=lead, created_by=created_by, recorded_by=recorded_by, **contact.row_values()
@@ -494,22 +516,27 @@ def lead_add_followup(
 def lead_assign_owner(
     *, lead_id: int, owner: User | None, changed_by: User, check_only: bool = False
 ) -> Lead | None:
-    """Give the lead to another staff user (or to nobody), keeping the change as history."""
-    lead = _lock_lead(lead_id)
+    """Give the lead to another staff user (or to nobody), keeping the change as history.
+    90034 when ``changed_by``'s role does not let them give it to that person."""
+    lead = lead_to_act_on(lead_id, changed_by, None)
     if check_only:
-        errors = ErrorCollector()
-        resolve_staff_user(owner, errors)
-        errors.raise_if_any()
+        _assign(lead, owner, changed_by, check_only=True)
         return None
     _assign(lead, owner, changed_by)
     return lead
 
 
-def _assign(lead: Lead, owner: Any, changed_by: Any) -> None:
+def _assign(
+    lead: Lead, owner: Any, changed_by: Any, *, checked: bool = True, check_only: bool = False
+) -> None:
     errors = ErrorCollector()
     new_owner = resolve_staff_user(owner, errors)
     errors.raise_if_any()
     if (new_owner.pk if new_owner else None) == lead.owner_id:
+        return
+    if checked and changed_by is not None:
+        check(changed_by, LeadAction.ASSIGN, lead, to=new_owner)
+    if check_only:
         return
     previous = lead.owner_id
     lead.owner = new_owner
@@ -550,11 +577,14 @@ def lead_update(
     extended_fields: dict[str, Any] | MissingType = MISSING,
     owner: User | None | MissingType = MISSING,
     next_follow_up: datetime.datetime | None | MissingType = MISSING,
+    store_code: Any = MISSING,
     check_only: bool = False,
 ) -> Lead | None:
-    """Update a lead's extended fields (merged; a null value removes the key), owner and next
-    follow-up. Status changes go through lead_change_status()."""
-    lead = _lock_lead(lead_id)
+    """Update a lead's extended fields (merged; a null value removes the key), owner, next
+    follow-up and store (a handover, see lead_move_store()). Status changes go through
+    lead_change_status(). The owner is applied before the store."""
+    details = extended_fields is not MISSING or next_follow_up is not MISSING
+    lead = lead_to_act_on(lead_id, updated_by, LeadAction.CHANGE if details else None)
     stored = {name: lead.loaded_value(name) for name in ("extended_fields", "next_follow_up")}
     errors = ErrorCollector()
     if extended_fields is not MISSING:
@@ -563,13 +593,26 @@ def lead_update(
     if next_follow_up is not MISSING:
         lead.next_follow_up = next_follow_up
     if check_only:
-        if owner is not MISSING:
-            resolve_staff_user(owner, errors)
+        for change in (
+            (lambda: _assign(lead, owner, updated_by, check_only=True))
+            if owner is not MISSING
+            else None,
+            (lambda: _move(lead, store_code, updated_by, check_only=True))
+            if store_code is not MISSING
+            else None,
+        ):
+            if change is not None:
+                try:
+                    change()
+                except ValidationError as exc:
+                    errors.extend(exc)
         _full_clean(lead, errors)
         errors.raise_if_any()
         return None
     if owner is not MISSING:
         _assign(lead, owner, updated_by)
+    if store_code is not MISSING:
+        _move(lead, store_code, updated_by)
     lead.last_updated_on = timezone.now()
     lead.last_updated_by = updated_by
     _full_clean(lead, errors)
@@ -585,6 +628,43 @@ def lead_update(
     if changed:
         events.lead_updated(lead=lead, actor=updated_by, fields=changed)
     return lead
+
+
+@typed
+@transaction.atomic
+def lead_move_store(*, lead_id: int, store_code: Any, changed_by: User) -> Lead:
+    """Hand the lead over to another store (a till's code: its store), keeping the change as
+    history; its owner is cleared when they do not work at the new store. 90038 for a code
+    naming no active store, 90034 when ``changed_by`` may not move it there."""
+    lead = lead_to_act_on(lead_id, changed_by, None)
+    _move(lead, store_code, changed_by)
+    return lead
+
+
+def _move(lead: Lead, store_code: Any, changed_by: Any, *, check_only: bool = False) -> None:
+    store = store_for_lead(code=store_code)
+    if store.pk == lead.store_id:
+        return
+    if changed_by is not None:
+        check(changed_by, LeadAction.MOVE, lead, to=store)
+    if check_only:
+        return
+    previous = lead.store_id
+    if lead.owner_id is not None and not scope_for(lead.owner).covers_store(store.pk):
+        # Whoever held it does not work at the new store: the new store's staff take it up.
+        _assign(lead, None, changed_by, checked=False)
+    lead.store = store
+    lead.last_updated_on = timezone.now()
+    lead.last_updated_by = changed_by
+    lead.save(update_fields=["store", "last_updated_on", "last_updated_by"])
+    StoreChange.objects.create(
+        lead=lead,
+        from_store_id=previous,
+        to_store=store,
+        changed_by=changed_by,
+        changed_on=lead.last_updated_on,
+    )
+    events.lead_store_changed(lead=lead, actor=changed_by, previous_store_id=previous)
 
 
 # --- org configuration ----------------------------------------------------------------------

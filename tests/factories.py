@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from crm.catalog.models import Brand, Category, Sku
-from crm.org.models import OrgUnit, StaffRole, UnitType
+from crm.org.models import OrgUnit, Role, StaffRole, UnitType
 from crm.org.scope import forget_scope
 from customers.models import Customer
 from leads.models import (
@@ -20,6 +20,8 @@ from leads.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
+# UserFactory(role=NO_ROLE): a staff user nobody placed (sees only what they own or created).
+NO_ROLE = ""
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -40,6 +42,18 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        """ADMIN unless told otherwise, as migration org 0002 makes every staff user who was
+        there before roles: tests written before roles see every lead. ``role=NO_ROLE`` for
+        none; ``give_role`` for a role over units."""
+        if not create:
+            return
+        role = Role.ADMIN if extracted is None else extracted
+        if role:
+            StaffRole.objects.get_or_create(user=self, defaults={"role": role})
+        forget_scope(self)
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

@@ -96,7 +96,7 @@ class SnoozeForm(ServiceFormMixin, forms.Form):
         return value
 
     def save(self, *, lead_id: int, user: Any) -> Any:
-        lead = lead_get(lead_id=lead_id, detail=False)
+        lead = lead_get(lead_id=lead_id, user=user, detail=False)
         return services.lead_update(
             lead_id=lead_id,
             updated_by=user,

@@ -327,6 +327,26 @@ class AssignOwnerForm(ServiceFormMixin, forms.Form):
         return services.lead_assign_owner(lead_id=lead_id, owner=owner, changed_by=user)
 
 
+class StoreMoveForm(ServiceFormMixin, forms.Form):
+    """A store handover (managers): the lead goes to another store, kept in its history."""
+
+    store_code = choice_text_field("Store")
+
+    error_fields = {"lead": None}
+
+    def __init__(self, *args: Any, stores: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["store_code"].widget.choices = _with_current(
+            [("", "Choose a store")] + [(s.code, str(s)) for s in stores],
+            self.data.get("store_code"),
+        )
+
+    def save(self, *, lead_id: int, user: Any) -> Any:
+        return services.lead_move_store(
+            lead_id=lead_id, store_code=self.cleaned_data.get("store_code"), changed_by=user
+        )
+
+
 class LeadDetailsForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
     """The next follow-up and the extended fields of a lead."""
 
@@ -517,6 +537,7 @@ class LeadSearchForm(forms.Form):
     type = choice_text_field("Type")
     owner = choice_text_field("Owner")
     orgSourceId = choice_text_field("Source")  # noqa: N815 - the API's parameter names
+    storeCode = choice_text_field("Store")  # noqa: N815
     leadFor = forms.CharField(label="Lead for (exact)", required=False)  # noqa: N815
     userId = forms.CharField(label="Customer id", required=False)  # noqa: N815
     # Dates are parsed by the lead filter (which also takes date-times); these only show them.
@@ -546,6 +567,7 @@ class LeadSearchForm(forms.Form):
         "nextFollowUpTo",
         "substatus",
         "orgSourceId",
+        "storeCode",
     )
 
     def __init__(
@@ -554,10 +576,14 @@ class LeadSearchForm(forms.Form):
         owners: Iterable[Any],
         sources: Iterable[Any],
         sub_status_names: Iterable[str],
+        stores: Iterable[Any] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         data = self.data
+        self.fields["storeCode"].widget.choices = _with_current(
+            [("", "Any store")] + [(s.code, str(s)) for s in stores], data.get("storeCode")
+        )
 
         def choices(name: str, rows: list[tuple[str, str]]) -> None:
             self.fields[name].widget.choices = _with_current(rows, data.get(name))

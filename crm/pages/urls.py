@@ -62,6 +62,7 @@ lead_patterns = [
     path("<int:lead_id>/followups/", views.lead_add_followup, name="lead-add-followup"),
     path("<int:lead_id>/notes/", views.lead_add_note, name="lead-add-note"),
     path("<int:lead_id>/owner/", views.lead_assign, name="lead-assign"),
+    path("<int:lead_id>/store/", views.lead_move_store, name="lead-move-store"),
     path("<int:lead_id>/move/", board.lead_board_move, name="lead-board-move"),
     path("<int:lead_id>/details/", views.lead_update_details, name="lead-update-details"),
 ]

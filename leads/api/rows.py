@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from crm.core.parsing import parse_id
 
+from ..access import visible_leads
 from ..errors import ErrorCode, coded_error
 from ..models import FollowUp, Lead, LeadStatus
 
@@ -48,6 +49,7 @@ LEAD_FIELDS = (
     "customer__email",
     "customer__external_id",
     "customer__loyalty_type",
+    "store__code",
 )
 # A follow-up and a status change begin and end alike (``history`` relies on it).
 HISTORY_HEAD = ("id", "lead_id")
@@ -251,6 +253,7 @@ def _lead(
         email,
         external_id,
         loyalty_type,
+        store_code,
     ) = row[: len(LEAD_FIELDS)]
     return {
         "id": pk,
@@ -261,6 +264,7 @@ def _lead(
         "subStatus": sub_status,
         "owner": owner,
         "orgSourceId": org_source_id,
+        "storeCode": store_code,
         "nextFollowUp": moment(next_follow_up),
         "lastFollowUp": moment(last_follow_up),
         "createdOn": moment(created_on),
@@ -282,10 +286,15 @@ def _lead(
     }
 
 
-def lead_row_get(*, lead_id: Any) -> dict[str, Any]:
-    """One lead as the API shows it, or the coded 92001."""
+def lead_row_get(*, lead_id: Any, user: Any) -> dict[str, Any]:
+    """One lead as the API shows it to ``user``, or the coded 92001 (also for a lead they may
+    not see). ``user`` None: whoever just changed it, whether or not they still see it (a
+    handover to a store they do not cover)."""
     pk = parse_id(lead_id)
-    rows = lead_rows(lead_values(Lead.objects.filter(pk=pk))) if pk is not None else []
+    leads = Lead.objects.filter(pk=pk)
+    if user is not None:
+        leads = visible_leads(leads, user)
+    rows = lead_rows(lead_values(leads)) if pk is not None else []
     if not rows:
         raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
     return rows[0]

@@ -111,6 +111,12 @@ class LeadSerializer(serializers.Serializer):
     )
     owner = UsernameField("owner")
     orgSourceId = serializers.IntegerField(source="org_source_id", read_only=True)  # noqa: N815
+    storeCode = serializers.CharField(  # noqa: N815
+        source="store.code",
+        read_only=True,
+        allow_null=True,
+        help_text="The store the lead belongs to (its entityCode); null: an org-level lead.",
+    )
     nextFollowUp = DateTimeField(  # noqa: N815
         source="next_follow_up", read_only=True, allow_null=True
     )
@@ -256,6 +262,16 @@ LEAD_CREATE_EXAMPLE = {
 }
 
 
+def store_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    """``storeCode``, or Capillary's ``entityType`` + ``entityCode``, as lead_create() takes
+    them."""
+    if "store_code" in data:
+        return {"store_code": data["store_code"]}
+    if "entity_code" in data:
+        return {"store_code": data["entity_code"], "entity_type": data.get("entity_type")}
+    return {}
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample("By identifier", value=LEAD_CREATE_EXAMPLE, request_only=True),
@@ -315,11 +331,30 @@ class LeadCreateSerializer(StatusFieldsSerializer):
     statusLogDetails = StatusLogRequestSerializer(  # noqa: N815
         source="status_log_details", many=True, required=False, allow_null=True
     )
+    storeCode = RawField(  # noqa: N815
+        source="store_code",
+        required=False,
+        allow_null=True,
+        schema=NULLABLE_TEXT,
+        help_text="The store (or a till of it) the lead belongs to; default: your store when "
+        "you work at exactly one (90038 unknown or inactive, 90034 outside your stores).",
+    )
+    entityType = RawField(  # noqa: N815
+        source="entity_type",
+        required=False,
+        allow_null=True,
+        schema={"type": "string", "nullable": True, "enum": ["STORE", "TILL"]},
+        help_text="Capillary's way to name the store: with entityCode (storeCode wins).",
+    )
+    entityCode = RawField(  # noqa: N815
+        source="entity_code", required=False, allow_null=True, schema=NULLABLE_TEXT
+    )
 
     @staticmethod
     def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
         customer = data.get("customer")
         return {
+            **store_kwargs(data),
             "lead_for": data.get("lead_for"),
             "user_id": arg(data, "user_id"),
             "org_source_id": arg(data, "org_source_id"),
@@ -366,10 +401,22 @@ class LeadUpdateSerializer(RequestSerializer):
     nextFollowUp = DateTimeField(  # noqa: N815
         source="next_follow_up", required=False, allow_null=True
     )
+    storeCode = RawField(  # noqa: N815
+        source="store_code",
+        required=False,
+        allow_null=True,
+        schema=NULLABLE_TEXT,
+        help_text="Hand the lead over to this store (managers; kept in its history). Its owner "
+        "is cleared when they do not work there.",
+    )
 
     @staticmethod
     def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
-        return inputs.lead_changes(data, errors).as_kwargs()
+        changes = inputs.lead_changes(data, errors).as_kwargs()
+        if "store_code" in data:
+            # A store's code, checked by the service (90038) as lead_create() checks one.
+            changes["store_code"] = data["store_code"]
+        return changes
 
 
 class BulkStatusItemSerializer(StatusChangeSerializer):

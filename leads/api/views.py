@@ -83,6 +83,17 @@ FILTER_PARAMETERS = [
     OpenApiParameter("leadFor", str, description="Exactly this item."),
     OpenApiParameter("orgSourceId", int, description="Org source id (92014 when none)."),
     OpenApiParameter("importJob", int, description="Only the leads a CSV import added."),
+    OpenApiParameter(
+        "entityType",
+        str,
+        enum=["ZONE", "STORE", "TILL"],
+        description="With entityCode: a store's leads, a till's store's, or every store of a "
+        "zone's (90035 for another type).",
+    ),
+    OpenApiParameter(
+        "entityCode", str, description="The unit's code (90038 when there is none of the type)."
+    ),
+    OpenApiParameter("storeCode", str, description="A store's (or a till's store's) leads."),
     OpenApiParameter("createdOnFrom", DATE_OR_TIME, description="ISO 8601 date or date-time."),
     OpenApiParameter(
         "createdOnTo", DATE_OR_TIME, description="ISO 8601 date (whole day) or date-time."
@@ -104,7 +115,14 @@ UPDATE: dict[str, Any] = {
     "request": LeadUpdateSerializer,
     "responses": {
         200: object_envelope(LeadSerializer),
-        400: _errors(400, "", ErrorCode.INVALID_OWNER, ErrorCode.UNKNOWN_EXTENDED_FIELD),
+        400: _errors(
+            400,
+            "",
+            ErrorCode.INVALID_OWNER,
+            ErrorCode.UNKNOWN_EXTENDED_FIELD,
+            ErrorCode.UNKNOWN_STORE,
+        ),
+        403: _errors(403, "Your role does not allow it", ErrorCode.LEAD_FORBIDDEN),
         404: _errors(404, "", ErrorCode.LEAD_NOT_FOUND),
     },
 }
@@ -147,8 +165,10 @@ def _on_lead(service: Any) -> Any:
     return call
 
 
-def _lead_response(lead_id: Any, **kwargs: Any) -> Response:
-    return object_response(lead_row_get(lead_id=lead_id), **kwargs)
+def _lead_response(lead_id: Any, user: Any, **kwargs: Any) -> Response:
+    """The lead as ``user`` may see it; None after a write the caller was allowed to make
+    (a handover may take the lead out of their sight: they are still shown what they did)."""
+    return object_response(lead_row_get(lead_id=lead_id, user=user), **kwargs)
 
 
 def _location(request: Request, name: str, **kwargs: Any) -> str:
@@ -162,7 +182,7 @@ def _history_action(
     the list envelope. The detail queryset has both prefetched in order: three queries in all."""
 
     def history(self: ApiViewSet, request: Request, leadId: str) -> Response:  # noqa: N803
-        lead = selectors.lead_get(lead_id=leadId)
+        lead = selectors.lead_get(lead_id=leadId, user=request.user)
         return self.page(getattr(lead, related).all(), serializer_class, FullListPagination())
 
     # The router maps the URL to the method by this name.
@@ -235,6 +255,7 @@ class LeadViewSet(ApiViewSet):
         result = call_as_actor(request, LeadCreateSerializer, services.lead_create, "created_by")
         return _lead_response(
             result.lead.pk,
+            None,
             warnings=result.warnings,
             headers={"Location": _location(request, "api-lead-detail", leadId=result.lead.pk)},
         )
@@ -245,9 +266,11 @@ class LeadViewSet(ApiViewSet):
         responses={200: object_envelope(LeadSerializer), 404: _errors(404, "", 92001)},
     )
     def retrieve(self, request: Request, leadId: str) -> Response:  # noqa: N803
-        return _lead_response(leadId)
+        return _lead_response(leadId, request.user)
 
-    @extend_schema(summary="Update a lead (extended fields, owner, next follow-up)", **UPDATE)
+    @extend_schema(
+        summary="Update a lead (extended fields, owner, next follow-up, store)", **UPDATE
+    )
     def update(self, request: Request, leadId: str) -> Response:  # noqa: N803
         def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
             kwargs = LeadUpdateSerializer.typed(data, errors)
@@ -258,7 +281,7 @@ class LeadViewSet(ApiViewSet):
             _on_lead(partial(services.lead_update, updated_by=request.user)),
             typed,
         )
-        return _lead_response(leadId)
+        return _lead_response(leadId, None)
 
     @extend_schema(summary="Update a lead (as PUT: only the keys sent change)", **UPDATE)
     def partial_update(self, request: Request, leadId: str) -> Response:  # noqa: N803
@@ -291,7 +314,7 @@ class LeadViewSet(ApiViewSet):
             "changed_by",
             lead_id=leadId,
         )
-        return _lead_response(leadId)
+        return _lead_response(leadId, None)
 
     status_log = _history_action(
         "status_log", "status_logs", StatusLogSerializer, "status log", "statusLog", "status-log"
@@ -330,7 +353,7 @@ class LeadViewSet(ApiViewSet):
                 lead_id=leadId,
             )
             return _lead_response(
-                followup.lead_id, warnings=next_follow_up_warnings(followup.next_follow_up)
+                followup.lead_id, None, warnings=next_follow_up_warnings(followup.next_follow_up)
             )
 
         return self.idempotent(request, respond)

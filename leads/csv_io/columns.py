@@ -21,6 +21,7 @@ OWNER = "owner"
 ORG_SOURCE_ID = "orgSourceId"
 NEXT_FOLLOW_UP = "nextFollowUp"
 NOTES = "notes"
+STORE_CODE = "storeCode"
 
 COLUMNS: tuple[str, ...] = (
     TYPE,
@@ -37,6 +38,7 @@ COLUMNS: tuple[str, ...] = (
     ORG_SOURCE_ID,
     NEXT_FOLLOW_UP,
     NOTES,
+    STORE_CODE,
 )
 EXTENDED_PREFIX = "ef_"
 

@@ -40,7 +40,7 @@ def export_queryset(queryset: QuerySet[Lead]) -> QuerySet[Lead]:
     """``queryset`` with what a CSV line needs joined, and the current status row's reason and
     notes as two subqueries (one row each, by the (lead, created_on, id) index)."""
     current = LeadStatus.objects.filter(lead=OuterRef("pk")).order_by("-created_on", "-id")
-    return queryset.select_related("customer", "owner", "sub_status").annotate(
+    return queryset.select_related("customer", "owner", "sub_status", "store").annotate(
         current_reason_id=Subquery(current.values("reason_id")[:1]),
         current_notes=Subquery(current.values("notes")[:1]),
     )
@@ -74,6 +74,7 @@ def _line(lead: Lead, extended: list[str]) -> list[str]:
         cols.ORG_SOURCE_ID: str(lead.org_source_id),
         cols.NEXT_FOLLOW_UP: _text(lead.next_follow_up),
         cols.NOTES: cols.guard_formula(lead.current_notes or ""),
+        cols.STORE_CODE: cols.guard_formula(lead.store.code) if lead.store else "",
     }
     line = [values[name] for name in cols.COLUMNS]
     stored = lead.extended_fields if isinstance(lead.extended_fields, dict) else {}

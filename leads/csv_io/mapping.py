@@ -86,6 +86,8 @@ def map_record(record: Record, header: Header) -> MappedRow:
             )
         else:
             kwargs["next_follow_up"] = moment
+    if cols.STORE_CODE in values:
+        kwargs["store_code"] = values[cols.STORE_CODE]
     if extended:
         kwargs["extended_fields"] = extended
     return mapped

@@ -17,6 +17,7 @@ from tests.factories import (
     ExtendedFieldFactory,
     FollowUpFactory,
     LeadFactory,
+    OrgUnitFactory,
     ReasonFactory,
     SubStatusFactory,
     UserFactory,
@@ -33,6 +34,7 @@ def varied_leads(db):
         owner=UserFactory(username="ravi"),
         sub_status=SubStatusFactory(status=Status.OPEN, name="Contacted"),
         extended_fields={"budget": "high"},
+        store=OrgUnitFactory(code="S9"),
         next_follow_up=datetime.datetime(2027, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC),
     )
     FollowUpFactory(lead=full, notes="Line one\nline two \u2028 with a separator")

@@ -93,3 +93,27 @@ def test_the_docs_page_and_schema_are_served_without_internet(http):
     )
     assert asset.status_code == 200
     assert schema.json()["openapi"].startswith("3.")
+
+
+def test_roles_hold_over_real_http(live_server):
+    """The role table through a real server: the search, 404 for a lead out of sight, 403
+    (90034) for one seen but not the associate's to change."""
+    from tests.scoping import SEES, build_world
+
+    world = build_world()
+    session = requests.Session()
+    session.auth = ("alice", PASSWORD)
+    base = f"{live_server.url}/v2"
+    try:
+        found = session.get(f"{base}/leads", params={"limit": 100}, timeout=10).json()
+        hidden = session.get(f"{base}/leads/{world.leads['s3'].pk}", timeout=10)
+        refused = session.put(
+            f"{base}/leads/{world.leads['ann_s1'].pk}/status", json={"status": "WON"}, timeout=10
+        )
+    finally:
+        session.close()
+
+    assert world.names(row["id"] for row in found["data"]) == SEES["alice"]
+    assert (hidden.status_code, hidden.json()["errors"][0]["code"]) == (404, 92001)
+    assert (refused.status_code, refused.json()["errors"][0]["code"]) == (403, 90034)
+    assert Lead.objects.get(pk=world.leads["ann_s1"].pk).status == "OPEN"

@@ -100,8 +100,56 @@ def test_a_status_change_has_a_fixed_budget(api_forced, customer, staff, django_
 
 # The service's validation (foreign keys, check constraints, catalog), its writes with their
 # savepoints, the outbox's events, and the API's read-back of the lead: the same for 1 or 5
-# follow-ups.
-ADD_QUERIES = 24 + HISTORY_QUERIES
-# Lock and read the lead, the reason, validation, the update and the log row, the outbox's
-# event, the read-back.
-STATUS_QUERIES = 21 + HISTORY_QUERIES
+# follow-ups. One of them reads the creator's role (their store is the lead's when they have
+# one).
+ADD_QUERIES = 25 + HISTORY_QUERIES
+# Lock and read the lead (as far as the caller sees it), the caller's role, the reason,
+# validation, the update and the log row, the outbox's event, the read-back.
+STATUS_QUERIES = 22 + HISTORY_QUERIES
+
+
+# --- a scoped user: the scope is part of the page's query, not a query of its own ------------
+
+
+@pytest.fixture
+def associate_of_one_store(db):
+    from crm.org.models import Role
+    from tests.factories import OrgUnitFactory, UserFactory, give_role
+
+    store, other = OrgUnitFactory(code="S1"), OrgUnitFactory(code="S2")
+    user = UserFactory(username="scoped")
+    give_role(user, Role.ASSOCIATE, store)
+    client = APIClient()
+    client.force_authenticate(user)
+    return client, user, store, other
+
+
+@pytest.mark.parametrize("limit", [10, 100])
+def test_a_scoped_search_costs_the_same_queries_at_any_page_size(
+    associate_of_one_store, customer, django_assert_num_queries, limit
+):
+    client, user, store, other = associate_of_one_store
+    for lead in _leads(limit, customer, user):
+        lead.store = store
+        lead.save(update_fields=["store"])
+    LeadFactory.create_batch(limit, customer=customer, store=other)
+
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(f"/v2/leads?limit={limit}")
+
+    assert len(response.json()["data"]) == limit
+    assert {row["storeCode"] for row in response.json()["data"]} == {"S1"}
+    assert response.json()["pagination"]["total"] == limit
+
+
+def test_a_scoped_store_filter_costs_one_more_query(
+    associate_of_one_store, customer, django_assert_num_queries
+):
+    client, user, store, _ = associate_of_one_store
+    LeadFactory.create_batch(3, customer=customer, store=store)
+
+    # + the store the filter names
+    with django_assert_num_queries(LIST_QUERIES + 1):
+        response = client.get("/v2/leads?entityType=STORE&entityCode=S1")
+
+    assert len(response.json()["data"]) == 3

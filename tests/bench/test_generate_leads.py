@@ -122,3 +122,27 @@ def test_large_loads_rebuild_the_indexes_they_dropped(db, monkeypatch):
     call_command("generate_leads", 60, seed=5, stdout=None)
     assert Lead.objects.count() == 60
     assert index_definitions() == before
+
+
+def test_each_lead_belongs_to_a_store_of_its_owner(generated):
+    from crm.org.scope import scope_for
+
+    owners = {lead.owner for lead in generated if lead.owner is not None}
+    stores = {owner.pk: scope_for(owner).store_ids for owner in owners}
+    assert all(lead.store_id is not None for lead in generated)
+    assert all(lead.store_id in stores[lead.owner_id] for lead in generated if lead.owner_id)
+    assert len({lead.store_id for lead in generated}) > 20
+
+
+def test_the_scoped_login_is_an_associate_of_one_store_with_a_token(generated):
+    from crm.org.scope import scope_for
+    from leads.access import visible_leads
+
+    user = get_user_model().objects.get(username=generate_leads.SCOPED_USERNAME)
+    scope = scope_for(user)
+    assert (scope.role, len(scope.store_ids)) == ("ASSOCIATE", 1)
+    assert Token.objects.filter(user=user).exists()
+    [store] = scope.store_ids
+    seen = visible_leads(Lead.objects.all(), user)
+    assert 0 < seen.count() < COUNT
+    assert set(seen.values_list("store_id", flat=True)) == {store}

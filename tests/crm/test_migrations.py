@@ -55,3 +55,28 @@ def test_a_release_database_with_catalog_rows_migrates_without_copying():
         )
     finally:
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_who_were_there_before_roles_become_admins():
+    """Upgrading changes nothing for a running org: every active staff user without a role is
+    an ADMIN after migration org 0002; others (inactive, not staff, placed already) are not."""
+    old = _migrate([("org", "0001_initial")])
+    # The users' table as it is now (crm's migrations stay applied).
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    StaffRole = old.get_model("org", "StaffRole")
+    for name, staff, active in [("ana", True, True), ("gone", True, False), ("cust", False, True)]:
+        User.objects.create(username=name, is_staff=staff, is_active=active, time_zone="")
+    placed = User.objects.create(username="placed", is_staff=True, is_active=True, time_zone="")
+    StaffRole.objects.create(user_id=placed.pk, role="ASSOCIATE")
+
+    try:
+        call_command("migrate", verbosity=0)
+        from crm.org.models import StaffRole as NewStaffRole
+
+        roles = dict(NewStaffRole.objects.values_list("user__username", "role"))
+        assert roles == {"ana": "ADMIN", "placed": "ASSOCIATE"}
+    finally:
+        call_command("migrate", verbosity=0)

@@ -5,7 +5,7 @@ import pytest
 from crm.org.models import Role, UnitType
 from leads.access import LeadAction, may, visible_leads
 from leads.models import Lead
-from tests.factories import LeadFactory, OrgUnitFactory, UserFactory, give_role
+from tests.factories import NO_ROLE, LeadFactory, OrgUnitFactory, UserFactory, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +16,10 @@ def world():
     s1 = OrgUnitFactory(code="S1", parent=west)
     s2 = OrgUnitFactory(code="S2", parent=west)
     s3 = OrgUnitFactory(code="S3")
-    alice, ann, mike, zoe, admin, nobody = (
-        UserFactory(username=n) for n in ("alice", "ann", "mike", "zoe", "admin", "nobody")
+    alice, ann, mike, zoe, admin = (
+        UserFactory(username=n) for n in ("alice", "ann", "mike", "zoe", "admin")
     )
+    nobody = UserFactory(username="nobody", role=NO_ROLE)
     give_role(alice, Role.ASSOCIATE, s1)
     give_role(ann, Role.ASSOCIATE, s1)
     give_role(mike, Role.STORE_MANAGER, s1)
@@ -68,15 +69,19 @@ def test_associate_may_only_claim(world):
     assert not may(alice, LeadAction.ASSIGN, leads["ann_s1"], to=alice)
 
 
-def test_store_manager_assigns_to_staff_of_the_store_and_moves_within_scope(world):
+def test_store_manager_assigns_to_staff_of_the_store_and_hands_over_its_leads(world):
     users, leads, stores = world
     mike = users["mike"]
     assert may(mike, LeadAction.ASSIGN, leads["alice_s1"], to=users["ann"])
     assert not may(mike, LeadAction.ASSIGN, leads["alice_s1"], to=users["nobody"])
     assert may(mike, LeadAction.BULK_CLOSE, leads["ann_s1"])
-    assert not may(mike, LeadAction.MOVE, leads["ann_s1"], to=stores["S2"])
-    assert may(users["zoe"], LeadAction.MOVE, leads["ann_s1"], to=stores["S2"])
-    assert not may(users["zoe"], LeadAction.MOVE, leads["ann_s1"], to=stores["S3"])
+    # A handover sends a lead of their stores to any store, even one they do not cover...
+    assert may(mike, LeadAction.MOVE, leads["ann_s1"], to=stores["S2"])
+    assert may(users["zoe"], LeadAction.MOVE, leads["ann_s1"], to=stores["S3"])
+    # ...but never a lead of a store they do not cover, nor as an associate.
+    assert not may(mike, LeadAction.MOVE, leads["s2"], to=stores["S1"])
+    assert not may(users["zoe"], LeadAction.MOVE, leads["s3"], to=stores["S1"])
+    assert not may(users["alice"], LeadAction.MOVE, leads["alice_s1"], to=stores["S2"])
 
 
 def test_admin_may_do_everything(world):

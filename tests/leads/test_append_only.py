@@ -1,10 +1,11 @@
-"""Status log and owner history rows are written once: the ORM and the database refuse edits."""
+"""Status log, owner and store history rows are written once: the ORM and the database refuse
+edits."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from leads.models import LeadStatus, OwnerChange, Status
-from tests.factories import LeadFactory, UserFactory
+from leads.models import LeadStatus, OwnerChange, Status, StoreChange
+from tests.factories import LeadFactory, OrgUnitFactory, UserFactory
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
@@ -20,9 +21,17 @@ def owner_row(db):
     return OwnerChange.objects.create(lead=lead, to_owner=UserFactory(), changed_by=lead.owner)
 
 
-@pytest.fixture(params=["status", "owner"])
-def history_row(request, status_row, owner_row):
-    return status_row if request.param == "status" else owner_row
+@pytest.fixture
+def store_row(db):
+    lead = LeadFactory()
+    return StoreChange.objects.create(
+        lead=lead, from_store=None, to_store=OrgUnitFactory(code="S1"), changed_by=lead.owner
+    )
+
+
+@pytest.fixture(params=["status", "owner", "store"])
+def history_row(request, status_row, owner_row, store_row):
+    return {"status": status_row, "owner": owner_row, "store": store_row}[request.param]
 
 
 def stored(row):
@@ -56,6 +65,8 @@ def test_queryset_update_is_refused(history_row):
     with pytest.raises(PermissionError, match="append-only"):
         if isinstance(history_row, LeadStatus):
             LeadStatus.objects.filter(pk=history_row.pk).update(notes="rewritten")
+        elif isinstance(history_row, StoreChange):
+            StoreChange.objects.filter(pk=history_row.pk).update(to_store=None)
         else:
             OwnerChange.objects.filter(pk=history_row.pk).update(to_owner=None)
     assert stored(history_row) == before

@@ -34,13 +34,13 @@ def test_large_totals_are_reused_for_a_few_seconds(db, settings, monkeypatch):
     settings.LEADS_COUNT_CACHE_SECONDS = 60
     monkeypatch.setattr(paging, "COUNT_CACHE_FROM", 3)
     LeadFactory.create_batch(3, status=Status.OPEN)
-    leads = filtered_leads(QueryDict("status=OPEN"), selectors.lead_base_queryset())
+    leads = filtered_leads(QueryDict("status=OPEN"), selectors.lead_base_queryset(), user=None)
     assert paging.count_rows(leads) == 3
     LeadFactory(status=Status.OPEN)
     # The same search within the time allowed: the total it counted before.
     assert paging.count_rows(leads) == 3
     # Another search is counted on its own.
-    everything = filtered_leads(QueryDict(""), selectors.lead_base_queryset())
+    everything = filtered_leads(QueryDict(""), selectors.lead_base_queryset(), user=None)
     assert paging.count_rows(everything) == 4
     cache.clear()
     assert paging.count_rows(leads) == 4
@@ -65,7 +65,7 @@ def test_a_deep_page_has_the_rows_of_a_plain_slice(db, monkeypatch, query):
             status=Status.OPEN if n % 3 else Status.WON,
             next_follow_up=None if n % 4 == 0 else now + datetime.timedelta(days=n % 5),
         )
-    leads = filtered_leads(QueryDict(query), selectors.lead_detail_queryset())
+    leads = filtered_leads(QueryDict(query), selectors.lead_detail_queryset(), user=None)
     expected = [lead.pk for lead in leads[3:6]]
 
     page = paging.page_rows(leads, offset=3, limit=3)

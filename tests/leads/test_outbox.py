@@ -20,6 +20,7 @@ from leads.models import Lead, OutboxEvent, Status
 from tests.factories import (
     CustomerFactory,
     LeadFactory,
+    OrgUnitFactory,
     ReasonFactory,
     SkuFactory,
     SubStatusFactory,
@@ -104,12 +105,14 @@ def test_each_service_writes_one_row_of_its_type(lead, manager):
 
 
 def test_a_store_change_has_its_event_type(lead, manager):
-    events.lead_store_changed(lead=lead, actor=manager, previous_store_id=None, store_id=7)
+    lead.store = OrgUnitFactory(code="S7")
+    lead.save(update_fields=["store"])
+    events.lead_store_changed(lead=lead, actor=manager, previous_store_id=None)
 
     event = OutboxEvent.objects.get()
     assert (event.type, event.details) == (
         "lead.store_changed",
-        {"previous_store_id": None, "store_id": 7},
+        {"previous_store_id": None, "store_id": lead.store_id},
     )
 
 

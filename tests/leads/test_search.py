@@ -10,7 +10,9 @@ from tests.factories import PASSWORD, CustomerFactory, LeadFactory, SkuFactory, 
 
 
 def _found(q: str) -> set[int]:
-    leads = filtered_leads(QueryDict(mutable=True) | {"q": q}, selectors.lead_search_queryset())
+    leads = filtered_leads(
+        QueryDict(mutable=True) | {"q": q}, selectors.lead_search_queryset(), user=None
+    )
     return {lead.pk for lead in leads}
 
 

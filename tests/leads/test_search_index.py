@@ -72,7 +72,9 @@ def test_a_name_search_at_scale_reads_the_trigram_indexes(db):
         cursor.execute("ANALYZE customers_customer")
         cursor.execute("ANALYZE leads_lead")
 
-    leads = filtered_leads(QueryDict("q=Saanvi%20Sharma"), selectors.lead_search_queryset())
+    leads = filtered_leads(
+        QueryDict("q=Saanvi%20Sharma"), selectors.lead_search_queryset(), user=None
+    )
     sql, params = leads[:10].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from crm.core.errors import error_code_of
 from crm.org.models import OrgUnit, Role, UnitType
 from crm.org.scope import scope_for
-from tests.factories import OrgUnitFactory, UserFactory, give_role
+from tests.factories import NO_ROLE, OrgUnitFactory, UserFactory, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_admin_role_and_superuser_cover_everything(chain):
 
 
 def test_user_without_role_covers_no_store(chain):
-    scope = scope_for(UserFactory())
+    scope = scope_for(UserFactory(role=NO_ROLE))
     assert scope.role is None
     assert scope.store_ids == frozenset()
     assert not scope.everything

@@ -240,9 +240,9 @@ def test_the_navigation_links_the_board(staff_client):
     assert f'href="{BOARD}"' in response.content.decode()
 
 
-# frame + owners, sub-statuses, reasons, sources (filter bar and dialog), the totals, one page
-# per column, the cards' catalog names
-BOARD_QUERIES = FRAME_QUERIES + 4 + 1 + 4 + 1
+# frame + owners, sub-statuses, reasons, sources, stores (filter bar and dialog), the totals,
+# one page per column, the cards' catalog names
+BOARD_QUERIES = FRAME_QUERIES + 5 + 1 + 4 + 1
 
 
 @pytest.mark.parametrize("per_column", [10, 100])

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leads.models import LeadStatus, OwnerChange, Status
+from leads.models import Lead, LeadStatus, OwnerChange, Status
 from tests.factories import (
     CustomerFactory,
     ExtendedFieldFactory,
@@ -47,9 +47,9 @@ def make_leads(count, *, owner, customer=None, catalog=(), **extra):
     return leads
 
 
-# frame + owners, sources, sub-statuses, reasons (filter bar and bulk bar), the person's
-# saved views, count, page, catalog names
-LEAD_LIST = FRAME_QUERIES + 8
+# frame + owners, sources, sub-statuses, reasons, stores (filter bar and bulk bar), the
+# person's saved views, count, page, catalog names
+LEAD_LIST = FRAME_QUERIES + 9
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
@@ -139,8 +139,9 @@ def test_customer_list_budget(staff_client, staff, catalog, django_assert_num_qu
 
 
 # frame + customer, count, page, catalog names; the composer's leads and their names; the
-# timeline: status changes, follow-ups, owner changes, the names of their leads' items
-CUSTOMER_PAGE = FRAME_QUERIES + 4 + 2 + 4
+# timeline: status changes, follow-ups, owner changes, store changes, the names of their
+# leads' items
+CUSTOMER_PAGE = FRAME_QUERIES + 4 + 2 + 5
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
@@ -155,8 +156,9 @@ def test_customer_page_budget(staff_client, staff, catalog, django_assert_num_qu
 
 
 # frame + lead, catalog name, sub-statuses, reasons, owners, extended-field definitions; the
-# timeline: status changes, follow-ups, owner changes
-LEAD_PAGE = FRAME_QUERIES + 6 + 3
+# user's role (may they hand the lead over?) and the stores to offer; the timeline: status
+# changes, follow-ups, owner changes, store changes
+LEAD_PAGE = FRAME_QUERIES + 6 + 2 + 4
 
 
 @pytest.mark.parametrize("rows", [10, MANY])
@@ -182,3 +184,24 @@ def test_lead_page_budget(staff_client, staff, catalog, django_assert_num_querie
     # 3 rows + 1 entries, the newest 50 of them
     assert len(kinds) == min(3 * rows + 1, 50)
     assert set(kinds) == {"status", "followup", "owner"}
+
+
+@pytest.mark.parametrize("rows", [10, MANY])
+def test_a_scoped_lead_list_costs_what_an_unscoped_one_does(
+    client_for, catalog, django_assert_num_queries, rows
+):
+    from crm.org.models import Role
+    from tests.factories import OrgUnitFactory, give_role
+
+    store, other = OrgUnitFactory(code="S1"), OrgUnitFactory(code="S2")
+    associate = UserFactory(username="scoped")
+    give_role(associate, Role.ASSOCIATE, store)
+    mine = make_leads(rows, owner=associate, catalog=catalog)
+    Lead.objects.filter(pk__in=[lead.pk for lead in mine]).update(store=store)
+    make_leads(rows, owner=UserFactory(), catalog=catalog, store=other)
+    client = client_for(associate)
+
+    with django_assert_num_queries(LEAD_LIST):
+        response = client.get(reverse("lead-list"), {"per_page": "100"})
+
+    assert response.context["paginator"].count == rows

@@ -97,7 +97,8 @@ def test_lead_page_shows_the_timeline_newest_first(staff_client, history):
 
 
 def test_lead_timeline_costs_one_query_per_kind(history, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    # status changes, follow-ups, owner changes, store changes
+    with django_assert_num_queries(4):
         entries = lead_timeline(lead=history)
         for entry in entries:
             # what the partial shows of each entry, already joined
@@ -114,7 +115,7 @@ def test_customer_timeline_covers_all_their_leads_and_names_each(staff_client, s
     other = LeadFactory(lead_for="Someone else's")
     FollowUpFactory(lead=other, notes="Not this customer's.")
 
-    entries = customer_timeline(customer=customer)
+    entries = customer_timeline(customer=customer, user=None)
     response = staff_client.get(reverse("customer-detail", args=[customer.pk]))
 
     assert [(entry.kind, entry.lead.pk) for entry in entries] == [
@@ -282,9 +283,9 @@ def test_customer_timeline_query_count_is_the_same_for_few_and_many_entries(
     for lead in leads:
         add_history(lead, rows, staff)
 
-    # status changes, follow-ups, owner changes, the catalog names of their leads
-    with django_assert_num_queries(4):
-        entries = customer_timeline(customer=customer)
+    # status changes, follow-ups, owner changes, store changes, the catalog names of their leads
+    with django_assert_num_queries(5):
+        entries = customer_timeline(customer=customer, user=None)
         for entry in entries:
             (entry.by, entry.lead.item_name, getattr(entry.row, "to_owner", None))
 

@@ -18,7 +18,15 @@ from crm.core.api.exceptions import api_not_found
 from crm.core.models import IdempotencyKey
 from crm.org.models import Role
 from crm.pages.models import SavedView
-from leads.models import ImportJob, Lead, OrgSettings, OwnerChange, Reason, SubStatus
+from leads.models import (
+    ImportJob,
+    Lead,
+    OrgSettings,
+    OwnerChange,
+    Reason,
+    StoreChange,
+    SubStatus,
+)
 from tests.factories import (
     ExtendedFieldFactory,
     FollowUpFactory,
@@ -63,6 +71,7 @@ def urls(db) -> list[Url]:
     SkuFactory()
     FollowUpFactory(lead=lead)
     OwnerChange.objects.create(lead=lead, to_owner=owner, changed_by=owner)
+    StoreChange.objects.create(lead=lead, to_store=OrgUnitFactory(code="S1"), changed_by=owner)
     Group.objects.create(name="Managers")
     give_role(owner, Role.ASSOCIATE, OrgUnitFactory(code="S1"))
     Token.objects.create(user=owner)

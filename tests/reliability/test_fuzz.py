@@ -119,6 +119,10 @@ RULE_CODES = {code for code in REGISTRY if 92001 <= code <= 92025} | {
     int(ErrorCode.WEBHOOK_URL_INVALID),
     int(ErrorCode.WEBHOOK_URL_PRIVATE),
     int(ErrorCode.WEBHOOK_SECRET_INVALID),
+    # A storeCode or entityCode naming no active store or unit (any text is schema-valid).
+    int(ErrorCode.UNKNOWN_STORE),
+    # What the caller's role does not allow (the role table; any request may meet it).
+    int(ErrorCode.LEAD_FORBIDDEN),
 }
 
 

@@ -18,6 +18,7 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.org.models import Role
 from crm.pages.models import SavedView
 from customers import services as customer_services
 from customers.inputs import CustomerDetails
@@ -35,9 +36,11 @@ from leads.models import (
 from tests.factories import (
     ExtendedFieldFactory,
     LeadFactory,
+    OrgUnitFactory,
     ReasonFactory,
     SubStatusFactory,
     UserFactory,
+    give_role,
 )
 from tests.leads import edge
 
@@ -281,6 +284,11 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
     """Each public write of the services, called with everything it can write."""
     UserFactory(username="next")
     lead, other = LeadFactory(owner=boss), LeadFactory(owner=boss)
+    # A lead held by an associate of S1 only: handed over to S2, it loses its owner too.
+    s1, s2 = OrgUnitFactory(code="S1"), OrgUnitFactory(code="S2")
+    placed = UserFactory(username="placed")
+    give_role(placed, Role.ASSOCIATE, s1)
+    at_s1 = LeadFactory(owner=placed, store=s1)
     reason = ReasonFactory()
     later = SubStatusFactory(status=Status.ON_HOLD, name="Later")
     field = ExtendedFieldFactory(name="budget")
@@ -328,6 +336,10 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
             owner="next",
             extended_fields={"budget": "low"},
             next_follow_up=moment,
+            store_code=s2.code,
+        ),
+        "lead_move_store": lambda: services.lead_move_store(
+            lead_id=at_s1.pk, store_code=s2.code, changed_by=boss
         ),
         "reasons_create": lambda: services.reasons_create(reasons=["One", "Two", "Three"]),
         "substatus_create": lambda: edge.substatus_create(status="OPEN", name="Fresh"),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('leads', '0012_followup_reminder'),
+        ('leads', '0013_followup_reminder'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,6 +11,7 @@ from .lead_detail import (
     lead_assign,
     lead_change_status,
     lead_detail,
+    lead_move_store,
     lead_update_details,
 )
 from .lead_list import lead_bulk, lead_list
@@ -37,6 +38,7 @@ __all__ = [
     "lead_detail",
     "lead_for_suggestions",
     "lead_list",
+    "lead_move_store",
     "lead_update_details",
     "login_view",
     "logout_view",

@@ -84,7 +84,7 @@ def lead_board_more(request: HttpRequest) -> HttpResponse:
         error = coded_error(ErrorCode.INVALID_LEAD_STATUS, column_status)
         return _errors_response(ValidationError({"status": [error]}))
     try:
-        leads = filtered_leads(request.GET, lead_list_page_queryset())
+        leads = filtered_leads(request.GET, lead_list_page_queryset(), user=request.user)
     except ValidationError as exc:
         return _errors_response(exc)
     column = board_column_page(leads, status=column_status, offset=offset, per_column=PER_COLUMN)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from crm.pages.access import staff_required
 from customers.models import Customer
 from customers.selectors import customer_get
+from leads.access import visible_leads
 from leads.errors import ErrorCode, message_for
 from leads.models import Lead
 from leads.resolvers import next_follow_up_warnings
@@ -50,19 +51,21 @@ def _customer_or_404(customer_id: int) -> Customer:
 def customer_list_page(request: HttpRequest) -> HttpResponse:
     # A search is a few words (SQLite refuses LIKE patterns past 50 000 bytes).
     q = request.GET.get("q", "").strip()[:200]
-    paginator = Paginator(customer_list(q=q), PAGE_SIZE)
+    paginator = Paginator(customer_list(q=q, user=request.user), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "customers": page.object_list, "paginator": paginator, "q": q}
     return render(request, "customers/customer_list.html", context)
 
 
-def _customer_leads(customer: Any) -> QuerySet[Lead]:
-    return lead_base_queryset().filter(customer=customer).order_by("-created_on", "-id")
+def _customer_leads(customer: Any, user: Any) -> QuerySet[Lead]:
+    """The customer's leads as far as ``user`` may see them."""
+    leads = visible_leads(lead_base_queryset(), user)
+    return leads.filter(customer=customer).order_by("-created_on", "-id")
 
 
-def _composer(customer: Any, data: Any = None) -> CustomerFollowUpForm:
+def _composer(customer: Any, user: Any, data: Any = None) -> CustomerFollowUpForm:
     """The timeline's composer, offering the customer's newest leads (active ones first)."""
-    leads = with_item_names(_customer_leads(customer)[:COMPOSER_LEADS])
+    leads = with_item_names(_customer_leads(customer, user)[:COMPOSER_LEADS])
     leads.sort(key=lambda lead: lead.is_closed)
     if data is not None:
         return CustomerFollowUpForm(data, leads=leads, auto_id=COMPOSER_ID)
@@ -76,7 +79,7 @@ def render_customer_page(
     composer: CustomerFollowUpForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    paginator = Paginator(_customer_leads(customer), LEADS_PAGE_SIZE)
+    paginator = Paginator(_customer_leads(customer, request.user), LEADS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "customer": customer,
@@ -88,8 +91,8 @@ def render_customer_page(
         "all_leads_url": reverse("lead-list") + f"?userId={customer.pk}",
         **timeline_context(
             request,
-            lambda limit: customer_timeline(customer=customer, limit=limit),
-            composer_form=composer or _composer(customer),
+            lambda limit: customer_timeline(customer=customer, user=request.user, limit=limit),
+            composer_form=composer or _composer(customer, request.user),
             composer_action=reverse("customer-add-followup", args=[customer.pk]),
             show_lead=True,
         ),
@@ -108,7 +111,7 @@ def customer_add_followup(request: HttpRequest, customer_id: int) -> HttpRespons
     """The composer of the customer's timeline: a follow-up or note on one of their leads,
     through the lead page's form and service."""
     customer = _customer_or_404(customer_id)
-    form = _composer(customer, request.POST)
+    form = _composer(customer, request.user, request.POST)
     if (followup := form.submit(user=request.user)) is not None:
         messages.success(request, f"Follow-up added to lead #{followup.lead_id}.")
         warn(request, next_follow_up_warnings(followup.next_follow_up))
@@ -144,7 +147,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
 def customer_lookup(request: HttpRequest) -> JsonResponse:
     """A few customers matching what is typed, for the add-lead form's customer search."""
     q = request.GET.get("q", "").strip()[:100]
-    rows = list(customer_list(q=q)[:5]) if len(q) >= 2 else []
+    rows = list(customer_list(q=q, user=request.user)[:5]) if len(q) >= 2 else []
     return JsonResponse(
         {
             "data": [

@@ -15,14 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from crm.org.selectors import active_stores
 from crm.pages.forms import (
     AssignOwnerForm,
     FollowUpForm,
     LeadDetailsForm,
     StatusChangeForm,
+    StoreMoveForm,
     sub_status_map,
 )
-from leads.errors import error_items
+from leads.access import LeadAction, may
+from leads.errors import ErrorCode, error_items
 from leads.models import Lead
 from leads.resolvers import next_follow_up_warnings
 from leads.selectors import (
@@ -39,12 +42,13 @@ from ..access import staff_required
 from ..notices import warn
 from .timeline import COMPOSER_ID, composer_initial, timeline_context
 
-FORM_NAMES = ("status_form", "followup_form", "owner_form", "details_form")
+FORM_NAMES = ("status_form", "followup_form", "owner_form", "details_form", "store_form")
 
 
-def _load(lead_id: int) -> Lead:
+def _load(request: HttpRequest, lead_id: int) -> Lead:
+    """The lead as the user may see it; one they may not is a 404, as a missing one is."""
     try:
-        return lead_get(lead_id=lead_id, detail=False)
+        return lead_get(lead_id=lead_id, user=request.user, detail=False)
     except ValidationError as exc:
         # The 404 page shows the same coded text as the API: "92001 · Lead not found".
         (item,) = error_items(exc)
@@ -55,7 +59,7 @@ def render_lead_page(
     request: HttpRequest, lead_id: int, *, status: int = 200, **bound: Any
 ) -> HttpResponse:
     """The page with fresh forms, or with the one just submitted and its errors."""
-    lead = with_item_names([_load(lead_id)])[0]
+    lead = with_item_names([_load(request, lead_id)])[0]
     sub_statuses = list(substatus_list(active_only=True))
     reasons = list(reason_list(active_only=True))
     owners = list(assignable_owners())
@@ -69,6 +73,8 @@ def render_lead_page(
         ),
         "details_form": LeadDetailsForm(definitions=active_definitions, lead=lead),
     }
+    if may(request.user, LeadAction.MOVE, lead):
+        forms["store_form"] = StoreMoveForm(stores=active_stores())
     forms.update(bound)
     labels = {d.name: d for d in definitions}
     extended = [
@@ -124,7 +130,15 @@ def _lead_action(
             messages.success(request, success(result))
             warn(request, warnings(result))
             return redirect("lead-detail", lead_id=lead_id)
-        return render_lead_page(request, lead_id, status=400, **{form_name: form})
+        # 403 for what the user's role refuses (90034), as the API answers it.
+        refused = any(
+            error.code == ErrorCode.LEAD_FORBIDDEN
+            for errors in form.errors.as_data().values()
+            for error in errors
+        )
+        return render_lead_page(
+            request, lead_id, status=403 if refused else 400, **{form_name: form}
+        )
 
     return view
 
@@ -170,10 +184,19 @@ def _details_form(request: HttpRequest, lead_id: int) -> LeadDetailsForm:
     return LeadDetailsForm(
         request.POST,
         definitions=extended_field_list(active_only=True),
-        lead=_load(lead_id),
+        lead=_load(request, lead_id),
     )
 
 
 lead_update_details = _lead_action(
     "details_form", _details_form, lambda lead: "Lead details saved."
+)
+
+lead_move_store = _lead_action(
+    "store_form",
+    lambda request, lead_id: StoreMoveForm(request.POST, stores=active_stores()),
+    lambda lead: (
+        f"Lead handed over to store {lead.store.code}."
+        + ("" if lead.owner_id else " Its owner does not work there: it is unassigned.")
+    ),
 )

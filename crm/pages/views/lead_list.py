@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from crm.core.paging import ListPaginator
 from crm.core.parsing import parse_id
+from crm.org.selectors import active_stores
 from crm.pages.forms import PAGE_SIZES, BulkActionForm, LeadSearchForm, sub_status_map
 from leads.errors import error_items
 from leads.filters import filtered_leads
@@ -73,6 +74,7 @@ def search_leads(
         owners=owners,
         sources=list(org_source_list()),
         sub_status_names=sorted({sub.name for sub in sub_statuses}),
+        stores=list(active_stores()),
     )
     try:
         leads = list_page_leads(request, lead_list_page_queryset())

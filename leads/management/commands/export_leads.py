@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Filters are name=value, not {item!r}.")
             params.appendlist(name, value)
         try:
-            queryset = filtered_leads(params, Lead.objects.all())
+            queryset = filtered_leads(params, Lead.objects.all(), user=None)
         except ValidationError as exc:
             raise CommandError(
                 "; ".join(f"{e['code']} {e['message']}" for e in error_items(exc))

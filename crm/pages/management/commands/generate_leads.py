@@ -1,9 +1,11 @@
 """Benchmark data at scale: N leads with realistic spreads, written with bulk inserts.
 
 Each lead gets 2-4 follow-ups and 2-4 status rows; about N/3 customers are shared by the
-leads; owners are drawn from ~20 staff users. The data is consistent with what the services
-would have written: the status log ends with the lead's status and sub-status, consecutive
-rows differ, ``last_follow_up`` is the latest follow-up, closed leads have no next follow-up.
+leads; owners are drawn from ~20 staff users, each an associate of a few of the org's stores,
+and each lead belongs to a store of its owner's (an unowned lead to any store). The data is
+consistent with what the services would have written: the status log ends with the lead's
+status and sub-status, consecutive rows differ, ``last_follow_up`` is the latest follow-up,
+closed leads have no next follow-up.
 
 On PostgreSQL the rows go in with ``COPY`` (explicit ids, sequences reset afterwards, then
 ``VACUUM ANALYZE``); elsewhere with ``executemany``. The whole load is one transaction.
@@ -34,6 +36,7 @@ from rest_framework.authtoken.models import Token
 
 from crm.catalog.models import Brand, Category, Sku
 from crm.core.db import copy_rows
+from crm.org.models import OrgUnit, Role, StaffRole, UnitType
 from crm.pages.management.commands.seed_demo import FIRST_NAMES, LAST_NAMES, NOTES
 from crm.pages.management.commands.seed_demo import Command as SeedDemo
 from customers.models import Customer
@@ -46,6 +49,7 @@ from leads.models import (
     OwnerChange,
     Reason,
     Status,
+    StoreChange,
     SubStatus,
 )
 from leads.services import reference_data_ensure
@@ -53,6 +57,11 @@ from leads.services import reference_data_ensure
 BENCH_USERNAME = "bench"
 BENCH_PASSWORD = "bench-pass"
 OWNER_COUNT = 20
+# The org: zones of stores; the benchmark's scoped login is an associate of the first store.
+ZONE_COUNT = 4
+STORE_COUNT = 100
+SCOPED_USERNAME = "bench-associate"
+SCOPED_STORE = "B001"
 
 # How often each value occurs, roughly as in a retail org's CRM.
 TYPE_WEIGHTS = {LeadType.SKU: 60, LeadType.BRAND: 15, LeadType.CATEGORY: 15, LeadType.CUSTOM: 10}
@@ -86,6 +95,9 @@ class Catalog:
 
     owners: list[int]
     owner_weights: list[float]
+    # The stores each owner works at, and every store (for unowned leads).
+    owner_stores: dict[int, list[int]]
+    stores: list[int]
     sub_statuses: dict[str, list[int]]
     reasons: list[int]
     items: dict[str, list[str]]
@@ -153,6 +165,7 @@ class Command(BaseCommand):
             seed._configuration()
             seed._catalog()
             token = self._bench_user()
+            self._org()
             catalog = self._catalog()
         if options["replace"]:
             self._remove_existing()
@@ -227,11 +240,74 @@ class Command(BaseCommand):
         )
         return token.key
 
+    def _org(self) -> None:
+        """Zones and stores, each owner an associate of the stores whose number matches theirs
+        (owner01: B001, B021, ...), and the scoped login: an associate of one store."""
+        existing = set(OrgUnit.objects.values_list("code", flat=True))
+        OrgUnit.objects.bulk_create(
+            [
+                OrgUnit(code=f"Z{z}", name=f"Zone {z}", type=UnitType.ZONE)
+                for z in range(1, ZONE_COUNT + 1)
+                if f"Z{z}" not in existing
+            ]
+        )
+        zones = dict(OrgUnit.objects.filter(type=UnitType.ZONE).values_list("code", "pk"))
+        OrgUnit.objects.bulk_create(
+            [
+                OrgUnit(
+                    code=f"B{s:03d}",
+                    name=f"Store {s}",
+                    type=UnitType.STORE,
+                    parent_id=zones[f"Z{(s - 1) % ZONE_COUNT + 1}"],
+                )
+                for s in range(1, STORE_COUNT + 1)
+                if f"B{s:03d}" not in existing
+            ]
+        )
+        stores = dict(
+            OrgUnit.objects.filter(code__startswith="B", type=UnitType.STORE).values_list(
+                "code", "pk"
+            )
+        )
+        User = get_user_model()
+        scoped, created = User.objects.get_or_create(
+            username=SCOPED_USERNAME,
+            defaults={"is_staff": True, "email": "associate@store.example"},
+        )
+        if created:
+            scoped.set_password(BENCH_PASSWORD)
+            scoped.save()
+        Token.objects.get_or_create(user=scoped)
+        people = dict(
+            User.objects.filter(username__startswith="owner").values_list("username", "pk")
+        )
+        places = {SCOPED_USERNAME: [stores[SCOPED_STORE]]}
+        for i in range(1, OWNER_COUNT + 1):
+            places[f"owner{i:02d}"] = [
+                pk for code, pk in stores.items() if (int(code[1:]) - 1) % OWNER_COUNT == i - 1
+            ]
+        people[SCOPED_USERNAME] = scoped.pk
+        for username, store_ids in places.items():
+            role, _ = StaffRole.objects.get_or_create(
+                user_id=people[username], defaults={"role": Role.ASSOCIATE}
+            )
+            role.units.set(store_ids)
+
     def _catalog(self) -> Catalog:
         User = get_user_model()
         owners = list(
             User.objects.filter(username__startswith="owner", is_staff=True)
             .order_by("username")
+            .values_list("pk", flat=True)
+        )
+        owner_stores: dict[int, list[int]] = {pk: [] for pk in owners}
+        for user_id, store_id in StaffRole.units.through.objects.filter(
+            staffrole__user_id__in=owners
+        ).values_list("staffrole__user_id", "orgunit_id"):
+            owner_stores[user_id].append(store_id)
+        all_stores = list(
+            OrgUnit.objects.filter(type=UnitType.STORE, is_active=True)
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
         # A few owners hold many leads, most hold a fair share (a Zipf-like spread).
@@ -245,6 +321,8 @@ class Command(BaseCommand):
         return Catalog(
             owners=owners,
             owner_weights=weights,
+            owner_stores={pk: sorted(ids) or all_stores for pk, ids in owner_stores.items()},
+            stores=all_stores,
             sub_statuses=sub_statuses,
             reasons=list(Reason.objects.order_by("pk").values_list("pk", flat=True)),
             items={
@@ -269,7 +347,7 @@ class Command(BaseCommand):
         The history tables refuse DELETE row by row (append-only triggers on PostgreSQL),
         TRUNCATE is a table-level operation they do not guard.
         """
-        models = (LeadStatus, FollowUp, OwnerChange, Lead, Customer)
+        models = (LeadStatus, FollowUp, OwnerChange, StoreChange, Lead, Customer)
         tables = [model._meta.db_table for model in models]
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -428,6 +506,7 @@ class Command(BaseCommand):
                 "created_by_id",
                 "last_updated_on",
                 "last_updated_by_id",
+                "store_id",
             ],
         )
         followup_writer = TableWriter(
@@ -471,6 +550,7 @@ class Command(BaseCommand):
         span = days * 1440
         now_minute = clock.now_minute
         owners = catalog.owners
+        owner_stores, all_stores = catalog.owner_stores, catalog.stores
         subs = catalog.sub_statuses
         reasons = catalog.reasons
         rand = rng.random
@@ -579,6 +659,9 @@ class Command(BaseCommand):
                 )
             items = catalog.items[lead_type]
             updated = max(last_status_minute, moments[-1])
+            # One of the owner's stores; an unowned lead waits at any store.
+            at = owner_stores[owner] if owner else all_stores
+            store_id = at[below(len(at))] if at else None
             leads.append(
                 (
                     lead_id,
@@ -596,6 +679,7 @@ class Command(BaseCommand):
                     creator,
                     clock.text(min(now_minute, updated), 59),
                     owner or creator,
+                    store_id,
                 )
             )
             lead_id += 1

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0010_lead_store'),
+        ('leads', '0011_store_change'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0011_outbox_event'),
+        ('leads', '0012_outbox_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

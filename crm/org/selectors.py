@@ -1,0 +1,84 @@
+"""Reads of org units: the store a code names, for a lead's ``storeCode`` and the lead search's
+``entityType`` + ``entityCode``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from crm.core.errors import ErrorCode, coded_error
+
+from .models import OrgUnit, UnitType
+
+
+def _code_text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def store_of_unit(unit: OrgUnit | None, entity_type: Any = None) -> OrgUnit | None:
+    """The active store a lead recorded at ``unit`` belongs to: the store itself, or a till's
+    store; None for a zone, an inactive unit, or a unit not of ``entity_type`` when given. The
+    till's ``parent`` is read: select it with the unit."""
+    wanted = _code_text(entity_type)
+    if unit is None or not unit.is_active:
+        return None
+    if wanted is not None and wanted.upper() != unit.type:
+        return None
+    if unit.type == UnitType.STORE:
+        return unit
+    if unit.type == UnitType.TILL and unit.parent is not None and unit.parent.is_active:
+        return unit.parent
+    return None
+
+
+def code_text(value: Any) -> str | None:
+    """A unit code as sent (a number is read as its text), or None for none."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _code_text(value)
+
+
+def unknown_store(code: Any, field: str = "store_code") -> ValidationError:
+    return ValidationError({field: [coded_error(ErrorCode.UNKNOWN_STORE, code_text(code) or "")]})
+
+
+def store_for_lead(*, code: Any, entity_type: Any = None, field: str = "store_code") -> OrgUnit:
+    """The active store a lead recorded at ``code`` belongs to: the store itself, or a till's
+    store (Capillary's ``entityType`` TILL, or a till's code given as ``storeCode``). 90038 for
+    anything else: an unknown or inactive unit, a zone, a type that is not STORE or TILL."""
+    text = code_text(code)
+    unit = OrgUnit.objects.select_related("parent").filter(code=text).first() if text else None
+    store = store_of_unit(unit, entity_type)
+    if store is None:
+        raise unknown_store(code, field)
+    return store
+
+
+def stores_condition(*, entity_type: Any, code: Any, field: str = "entityCode") -> Q:
+    """The leads recorded at a unit, as a condition on Lead: a store's, a till's store's, or
+    every store of a zone (``entityType=ZONE``). ``entity_type`` None: the unit's own type.
+    90035 for a type that is none of ZONE, STORE, TILL; 90038 for a code naming no such unit
+    (inactive units still hold their leads, and are searched)."""
+    wanted = _code_text(entity_type)
+    if wanted is not None and wanted.upper() not in UnitType.values:
+        raise ValidationError(
+            {"entityType": [coded_error(ErrorCode.ORG_UNIT_TYPE_INVALID, wanted)]}
+        )
+    text = _code_text(code)
+    unit = OrgUnit.objects.filter(code=text).first() if text else None
+    if unit is None or (wanted is not None and wanted.upper() != unit.type):
+        raise ValidationError({field: [coded_error(ErrorCode.UNKNOWN_STORE, text or "")]})
+    if unit.type == UnitType.ZONE:
+        # A subquery, not a join: the lead_store_created index answers each store.
+        stores = OrgUnit.objects.filter(parent_id=unit.pk, type=UnitType.STORE).values("pk")
+        return Q(store_id__in=stores)
+    if unit.type == UnitType.TILL:
+        return Q(store_id=unit.parent_id)
+    return Q(store_id=unit.pk)
+
+
+def active_stores() -> Any:
+    """The stores a lead may be placed in, by code."""
+    return OrgUnit.objects.filter(type=UnitType.STORE, is_active=True).order_by("code")
