@@ -32,6 +32,9 @@ run: demo
 	@echo "  Admin:        http://$(HOST):$(PORT)/admin/"
 	@$(BIN)/python manage.py seed_demo --print-logins
 	@echo ""
+	@# One background worker beside the server, stopped with it.
+	@$(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.

@@ -44,12 +44,17 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Background work: Django's Tasks API (django.tasks from Django 6 on) with a database
+    # queue, or RQ on Redis when REDIS_URL is set.
+    "django_tasks",
+    "django_tasks_db",
     # Lowest layer first (see the README's layer map).
     "crm.core",
     "crm.catalog",
     "crm.org",
     "customers",
     "leads",
+    "webhooks",
     "crm.pages",
 ]
 
@@ -250,6 +255,52 @@ LEADS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LEADS_IDEMPOTENCY_TTL_HOURS", 
 # CSV imports run in a detached `manage.py import_leads --job` process; off, the page runs them
 # in the request (tests).
 LEADS_IMPORT_IN_BACKGROUND = env_bool("LEADS_IMPORT_IN_BACKGROUND", True)
+
+# Background work (README, "Background work"): the database queue by default (worker:
+# `manage.py db_worker`), RQ on Redis with REDIS_URL (workers: `manage.py rqworker
+# --with-scheduler`, any number on any machine). Deferred tasks (run_after) need either.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    # RQ's app (its workers' command, its admin dashboard) only where there is a Redis.
+    INSTALLED_APPS.append("django_rq")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+TASKS = {
+    "default": (
+        {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+        if REDIS_URL
+        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    )
+}
+
+# The cache holds the throttles' counters, cached list totals and remembered Basic credentials:
+# with more than one process (several gunicorn workers, several machines) it must be shared,
+# so with REDIS_URL it is Redis; without, each process has its own.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Webhooks (README, "Webhooks"): seconds between a failed attempt and the next, one number per
+# retry; after the last the delivery is FAILED.
+WEBHOOK_RETRY_SECONDS = [
+    int(value) for value in env_list("WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000")
+]
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# What is read of a receiver's answer, at most.
+WEBHOOK_RESPONSE_MAX_BYTES = int(os.environ.get("WEBHOOK_RESPONSE_MAX_BYTES", str(64 * 1024)))
+# An endpoint whose deliveries all failed for this long is switched off (its admins told).
+WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_SECONDS", "86400"))
+# Private networks webhooks may reach (CIDR, comma-separated): none by default; loopback is
+# added while DEBUG is on.
+WEBHOOK_ALLOWED_PRIVATE_RANGES = env_list("WEBHOOK_ALLOWED_PRIVATE_RANGES", "")
+# Follow-up reminders go out this many minutes before a lead's next follow-up (0: when due).
+REMINDER_MINUTES_BEFORE = int(os.environ.get("REMINDER_MINUTES_BEFORE", "0"))
+# Emails (follow-up reminders, switched-off webhooks) go to the console unless configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")
 
 LOGGING = {
     "version": 1,

@@ -13,11 +13,13 @@ from .inputs import status_of
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
+    FollowUpReminder,
     ImportJob,
     Lead,
     LeadStatus,
     OrgSettings,
     OrgSource,
+    OutboxEvent,
     OwnerChange,
     Reason,
     StoreChange,
@@ -269,6 +271,21 @@ class OwnerChangeAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("changed_on",)
     search_fields = ("lead__id", "to_owner__username", "from_owner__username")
     list_select_related = ("lead", "from_owner", "to_owner", "changed_by")
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "type", "lead", "actor", "occurred_on", "dispatched_on")
+    list_filter = ("type", "occurred_on")
+    search_fields = ("lead__id", "type")
+    list_select_related = ("lead", "actor")
+
+
+@admin.register(FollowUpReminder)
+class FollowUpReminderAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("lead", "due", "recipient", "sent_on")
+    search_fields = ("lead__id", "recipient__username")
+    list_select_related = ("lead", "recipient")
 
 
 @admin.register(StoreChange)

@@ -1,10 +1,11 @@
 """The seam every lead change passes through.
 
 Each service that changes a lead calls one of these functions inside its transaction, after
-the change is written: so does the batch path of the CSV import. Today they only tell the
-receivers registered with ``subscribe`` (tests use that to see what fired); an outbox or a
-webhook hangs here, and then hears of every change whichever surface made it (API, pages,
-admin, bulk, CSV import).
+the change is written: so does the batch path of the CSV import. Each event is written to the
+outbox (``OutboxEvent``, one row per event, in the same transaction: a batch of imported
+leads in one insert), then told to the receivers registered with ``subscribe`` (tests use that
+to see what fired). After the commit, the webhooks' dispatch is enqueued (``on_dispatch``),
+so every change reaches them whichever surface made it (API, pages, admin, bulk, CSV import).
 
 Receivers hear an event when it is emitted, before the commit, and may hear of a change that is
 then rolled back (a dry-run import writes and announces each batch, then rolls it back; so does
@@ -20,17 +21,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+
+from crm.core.db import insert_rows
+
+from .models import OutboxEvent
+
 if TYPE_CHECKING:
     from .models import FollowUp, Lead, LeadStatus
 
-
-class EventType:
-    CREATED = "lead.created"
-    UPDATED = "lead.updated"
-    STATUS_CHANGED = "lead.status_changed"
-    ASSIGNED = "lead.assigned"
-    FOLLOWUP_ADDED = "lead.followup_added"
-    STORE_CHANGED = "lead.store_changed"
+EventType = OutboxEvent.Type
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,70 @@ def recorded() -> Iterator[list[LeadEvent]]:
         unsubscribe()
 
 
-def _emit(event: LeadEvent) -> None:
-    for receiver in list(_receivers):
-        receiver(event)
+# Called (after the commit) when events were written: the webhooks' dispatch is hung here by
+# the layer above, which the seam does not import.
+_dispatchers: list[Callable[[], None]] = []
+
+
+def on_dispatch(dispatcher: Callable[[], None]) -> None:
+    """Calls ``dispatcher`` after each commit that wrote events."""
+    if dispatcher not in _dispatchers:
+        _dispatchers.append(dispatcher)
+
+
+def _emit(*emitted: LeadEvent) -> None:
+    rows = [
+        OutboxEvent(
+            type=event.type,
+            lead=event.lead,
+            actor=event.actor if getattr(event.actor, "pk", None) else None,
+            details=event.details,
+        )
+        for event in emitted
+    ]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+    else:
+        # An import batch's events in one statement, whatever its size.
+        insert_rows(rows)
+    for event in emitted:
+        for receiver in list(_receivers):
+            receiver(event)
+    if _dispatchers:
+        _dispatch_after_commit()
+
+
+def _dispatch_after_commit() -> None:
+    """Registers the dispatch once per transaction, however many events it writes (a bulk
+    change of 100 leads dispatches once): again only when the one registered has run or was
+    dropped with a rollback."""
+    connection = transaction.get_connection()
+    registered = getattr(connection, "_lead_events_dispatch", None)
+    if (
+        registered is not None
+        and not registered.ran
+        and any(func is registered for _, func, _ in connection.run_on_commit)
+    ):
+        return
+
+    def dispatch() -> None:
+        dispatch.ran = True  # type: ignore[attr-defined]
+        for dispatcher in list(_dispatchers):
+            dispatcher()
+
+    dispatch.ran = False  # type: ignore[attr-defined]
+    connection._lead_events_dispatch = dispatch
+    transaction.on_commit(dispatch)
 
 
 def lead_created(*, lead: Lead, actor: Any) -> None:
     _emit(LeadEvent(EventType.CREATED, lead, actor))
+
+
+def leads_created(*, leads: list[Lead], actor: Any) -> None:
+    """A batch's leads (the CSV import's), in one insert into the outbox."""
+    if leads:
+        _emit(*(LeadEvent(EventType.CREATED, lead, actor) for lead in leads))
 
 
 def lead_updated(*, lead: Lead, actor: Any, fields: list[str]) -> None:

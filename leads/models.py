@@ -775,3 +775,67 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.file_name} ({self.state})"
+
+
+class OutboxEvent(models.Model):
+    """One lead event (``leads.events``), written in the transaction of the change it tells of:
+    a change that commits always has its row, a rolled-back one none. What must hear of the
+    change outside the database (webhooks) is sent from these rows, after the commit."""
+
+    class Type(models.TextChoices):
+        CREATED = "lead.created"
+        UPDATED = "lead.updated"
+        STATUS_CHANGED = "lead.status_changed"
+        ASSIGNED = "lead.assigned"
+        STORE_CHANGED = "lead.store_changed"
+        FOLLOWUP_ADDED = "lead.followup_added"
+
+    type = models.CharField(max_length=40, choices=Type.choices)
+    # Leads are never deleted (their history is kept): PROTECT, as every key into them.
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="outbox_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    details = models.JSONField(default=dict, blank=True)
+    occurred_on = models.DateTimeField(default=timezone.now)
+    # Set once the event has been handed to the webhooks that want it.
+    dispatched_on = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="outbox_undispatched",
+                condition=Q(dispatched_on__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.lead_id}"
+
+    @property
+    def event_id(self) -> str:
+        """The id a receiver sees (Standard Webhooks' ``webhook-id``), the same on every
+        retry."""
+        return f"evt_{self.pk}"
+
+
+class FollowUpReminder(models.Model):
+    """A reminder sent to a lead's owner for one due time of its next follow-up: a due time is
+    reminded of once, however many tasks were scheduled for it."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="reminders")
+    due = models.DateTimeField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "due"], name="reminder_once_per_due_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.lead_id} due {self.due:%Y-%m-%d %H:%M}"

@@ -289,9 +289,14 @@ def lead_create_many(
         import_job=import_job,
     ).run()
     results = []
+    # The batch's leads are announced together (one insert into the outbox), in order: those
+    # gathered so far go out before a lead that lead_create() announces itself.
+    announce: list[Lead] = []
     for index, outcome in enumerate(outcomes):
         result = LeadCreateManyResult(index=index)
         if outcome.conflicted:
+            events.leads_created(leads=announce, actor=created_by)
+            announce = []
             try:
                 with transaction.atomic():
                     created = lead_create(
@@ -310,8 +315,9 @@ def lead_create_many(
         else:
             result.lead = outcome.lead
             result.warnings = _duplicate_warnings(outcome.lead, outcome.duplicate_of_id)
-            events.lead_created(lead=outcome.lead, actor=created_by)
+            announce.append(outcome.lead)
         results.append(result)
+    events.leads_created(leads=announce, actor=created_by)
     return results
 
 

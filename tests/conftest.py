@@ -31,6 +31,25 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    # Tasks run when enqueued (a deferred one when the test runs it: tests/task_backend.py);
+    # the tests that start real workers give those workers the project's backend.
+    settings.TASKS = {"default": {"BACKEND": "tests.task_backend.ImmediateWithDeferredBackend"}}
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Runs a change, then what it leaves for after its commit (tasks it enqueues: a webhook
+    dispatch, a reminder), as a commit would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import IdempotencyKey, User
+from .models import IdempotencyKey, Notification, User
 
 admin.site.site_header = "Leads CRM administration"
 admin.site.site_title = "Leads CRM admin"
@@ -26,3 +26,12 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "recipient", "kind", "created_on", "read_on")
+    list_filter = ("kind", "read_on")
+    search_fields = ("title", "recipient__username")
+    list_select_related = ("recipient",)
+    readonly_fields = ("created_on",)

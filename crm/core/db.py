@@ -51,6 +51,25 @@ def insert_all(objs: Sequence[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
+def insert_rows(objs: Sequence[models.Model]) -> None:
+    """Inserts ``objs`` (instances of one model, not saved yet) in one statement whatever
+    their number (``COPY``; one ``executemany`` elsewhere, where ``bulk_create`` would cut
+    them in slices under SQLite's limit of parameters), without reading their ids back: for
+    rows that nothing goes on to use in the same transaction (the lead events' outbox)."""
+    if not objs:
+        return
+    opts = type(objs[0])._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    copy_rows(
+        opts.db_table,
+        [f.column for f in fields],
+        (
+            [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+            for obj in objs
+        ),
+    )
+
+
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Rows of plain values (ints, text, None; date-times as objects or database text) into
     one table: ``COPY`` on PostgreSQL, one ``executemany`` elsewhere."""

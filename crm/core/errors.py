@@ -121,6 +121,13 @@ class ErrorCode(IntEnum):
     ORG_UNIT_TYPE_LOCKED = 90047
     CSV_COLUMN_MISSING = 90048
     EMAIL_INVALID = 90049
+    # Webhooks (90050-90055).
+    WEBHOOK_NOT_FOUND = 90050
+    WEBHOOK_URL_INVALID = 90051
+    WEBHOOK_URL_PRIVATE = 90052
+    WEBHOOK_EVENT_INVALID = 90053
+    WEBHOOK_DELIVERY_NOT_FOUND = 90054
+    WEBHOOK_SECRET_INVALID = 90055
     SERVER_ERROR = 90500
 
     # Warnings: the request succeeded, but something deserves notice.
@@ -214,6 +221,12 @@ register(
     (C.ORG_UNIT_TYPE_LOCKED, "Org unit {0} has units under it; its type cannot change", 409),
     (C.CSV_COLUMN_MISSING, "Column {0} is missing", 400),
     (C.EMAIL_INVALID, "Invalid email {0}", 400),
+    (C.WEBHOOK_NOT_FOUND, "No webhook {0}", 404),
+    (C.WEBHOOK_URL_INVALID, "Webhook URL {0} is not an http or https URL", 400),
+    (C.WEBHOOK_URL_PRIVATE, "Webhook URL {0} points to an address that is not public", 400),
+    (C.WEBHOOK_EVENT_INVALID, "Unknown webhook event {0}", 400),
+    (C.WEBHOOK_DELIVERY_NOT_FOUND, "No delivery {0} of webhook {1}", 404),
+    (C.WEBHOOK_SECRET_INVALID, "A webhook secret is whsec_ and base64 of 24 to 64 bytes", 400),
     (C.SERVER_ERROR, "Internal server error", 500),
 )
 del C

@@ -4,6 +4,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from .errors import ErrorCode, coded_error
 
@@ -65,3 +66,31 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class Notification(models.Model):
+    """Something a staff user is told in the app (a follow-up that comes due, a webhook that
+    was switched off), read at ``/v2/me/notifications`` and on the pages."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    # Where the notification leads (a page of the app), when somewhere.
+    link = models.CharField(max_length=500, blank=True)
+    created_on = models.DateTimeField(default=timezone.now)
+    read_on = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_on"],
+                name="notification_unread",
+                condition=models.Q(read_on__isnull=True),
+            ),
+            models.Index(fields=["recipient", "-created_on"], name="notification_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.recipient}"

@@ -1,5 +1,6 @@
 """What every page's frame shows beyond the user: the counts of follow-ups overdue and due
-today beside "My follow-ups" in the navigation."""
+today beside "My follow-ups" in the navigation, and of unread notifications beside
+"Notifications"."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from crm.core.selectors import unread_notification_count
 from leads.selectors import followup_counts
 
 
@@ -25,4 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     # Lazy: read only when a template shows them (the API's pages and the admin do not).
-    return {"nav_followups": SimpleLazyObject(lambda: nav_followup_counts(request))}
+    return {
+        "nav_followups": SimpleLazyObject(lambda: nav_followup_counts(request)),
+        "nav_unread": SimpleLazyObject(lambda: {"count": unread_notification_count(user=user)}),
+    }

@@ -3,7 +3,15 @@
 from django.urls import include, path
 
 from . import views
-from .views import board, customers, followups, imports, my_settings
+from .views import (
+    board,
+    customers,
+    followups,
+    imports,
+    my_settings,
+    notifications,
+    webhooks,
+)
 from .views.lead_list import saved_view_create, saved_view_remove
 from .views.org_import import import_org_units, import_staff
 from .views.org_settings import update_close_reason, update_reason, update_substatus
@@ -19,6 +27,14 @@ settings_patterns = [
     path("", views.org_settings, name="org-settings"),
     path("org-units/import/", import_org_units, name="org-units-import"),
     path("staff/import/", import_staff, name="org-staff-import"),
+    path("webhooks/", webhooks.webhook_add, name="org-add-webhook"),
+    path("webhooks/<int:webhook_id>/active/", webhooks.webhook_toggle, name="org-toggle-webhook"),
+    path("webhooks/<int:webhook_id>/delete/", webhooks.webhook_delete, name="org-delete-webhook"),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/retry/",
+        webhooks.webhook_retry,
+        name="org-retry-webhook-delivery",
+    ),
     path("reasons/", views.add_reason, name="org-add-reason"),
     path("reasons/<int:reason_id>/", update_reason, name="org-update-reason"),
     path("substatuses/", views.add_substatus, name="org-add-substatus"),
@@ -83,5 +99,11 @@ urlpatterns = [
     path("customers/", include(customer_patterns)),
     path("followups/", include(followup_patterns)),
     path("me/", my_settings.my_settings, name="my-settings"),
+    path("me/notifications/", notifications.my_notifications, name="my-notifications"),
+    path(
+        "me/notifications/read/",
+        notifications.my_notifications_read,
+        name="my-notifications-read",
+    ),
     path("settings/", include(settings_patterns)),
 ]

@@ -58,9 +58,13 @@ class CustomerRegisterSerializer(RequestSerializer):
     loyaltyType = RawField(  # noqa: N815
         source="loyalty_type",
         required=False,
-        schema=serializers.ChoiceField(
-            choices=Customer.LoyaltyType.choices, default=Customer.LoyaltyType.NON_LOYALTY
-        ),
+        # An empty value names no type, as parsing reads it (crm.core.parsing.choice_of).
+        schema={
+            "type": "string",
+            "enum": [*Customer.LoyaltyType.values, ""],
+            "default": Customer.LoyaltyType.NON_LOYALTY,
+            "description": "LOYALTY or NON_LOYALTY; absent or empty: NON_LOYALTY.",
+        },
     )
     firstName = TextField(source="first_name", **OPTIONAL_TEXT)  # noqa: N815
     lastName = TextField(source="last_name", **OPTIONAL_TEXT)  # noqa: N815

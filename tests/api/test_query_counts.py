@@ -99,12 +99,13 @@ def test_a_status_change_has_a_fixed_budget(api_forced, customer, staff, django_
 
 
 # The service's validation (foreign keys, check constraints, catalog), its writes with their
-# savepoints, and the API's read-back of the lead: the same for 1 or 5 follow-ups. One of them
-# reads the creator's role (their store is the lead's when they have one).
-ADD_QUERIES = 24 + HISTORY_QUERIES
+# savepoints, the outbox's events, and the API's read-back of the lead: the same for 1 or 5
+# follow-ups. One of them reads the creator's role (their store is the lead's when they have
+# one).
+ADD_QUERIES = 25 + HISTORY_QUERIES
 # Lock and read the lead (as far as the caller sees it), the caller's role, the reason,
-# validation, the update and the log row, the read-back.
-STATUS_QUERIES = 21 + HISTORY_QUERIES
+# validation, the update and the log row, the outbox's event, the read-back.
+STATUS_QUERIES = 22 + HISTORY_QUERIES
 
 
 # --- a scoped user: the scope is part of the page's query, not a query of its own ------------

@@ -19,7 +19,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from customers.models import Customer
 from leads import batch, events, services
@@ -72,10 +71,8 @@ def import_csv(tmp_path, manager):
 
 
 @pytest.fixture
-def api(manager):
-    client = APIClient()
-    client.force_authenticate(manager)
-    return client
+def api(manager_api):
+    return manager_api
 
 
 def api_body(row: dict[str, str]) -> dict:

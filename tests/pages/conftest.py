@@ -6,9 +6,9 @@ from django.test import Client
 from leads.models import OrgSettings
 
 # What every page costs before its own reads: the session, the user, the user's and groups'
-# permissions (the navigation shows managers' links), and the counts of follow-ups overdue and
-# due today beside "My follow-ups".
-FRAME_QUERIES = 5
+# permissions (the navigation shows managers' links), the counts of follow-ups overdue and
+# due today beside "My follow-ups", and of unread notifications beside "Notifications".
+FRAME_QUERIES = 6
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ from tests.factories import (
 
 from .api_calls import WRITE_IDS, WRITES, send
 from .conftest import app_rows, assert_envelope, basic_auth
-from .url_walk import Url, all_urls
+from .url_walk import Url, all_urls, webhook_ids
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -95,6 +95,7 @@ def urls(db) -> list[Url]:
             "id": owner.pk,
             "content_type_id": ContentType.objects.get_for_model(Lead).pk,
             "object_id": lead.pk,
+            **webhook_ids(lead, url="https://example.com/hook"),
             "app_label": "leads",
             "url": "nothing-here/",
             "code": "S1",

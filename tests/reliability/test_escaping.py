@@ -21,7 +21,7 @@ from tests.factories import (
 )
 from tests.leads import edge
 
-from .url_walk import all_urls
+from .url_walk import all_urls, webhook_ids
 
 SCRIPT = '<script>alert("xss")</script>'
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
@@ -73,6 +73,7 @@ def marked_up(boss):
         "id": owner.pk,
         "content_type_id": ContentType.objects.get_for_model(Lead).pk,
         "object_id": lead.pk,
+        **webhook_ids(lead, url=f"https://example.com/?q={SCRIPT}"),
         "app_label": "leads",
         "url": "nothing-here/",
         "code": OrgUnitFactory(code="S1", name=SCRIPT).code,

@@ -124,6 +124,10 @@ RULE_CODES = {code for code in REGISTRY if 92001 <= code <= 92025} | {
     int(ErrorCode.NAME_INVALID),
     int(ErrorCode.ORG_UNIT_UNKNOWN),
     int(ErrorCode.EMAIL_INVALID),
+    # A webhook URL's host and where it resolves (SSRF), and a secret's decoded length.
+    int(ErrorCode.WEBHOOK_URL_INVALID),
+    int(ErrorCode.WEBHOOK_URL_PRIVATE),
+    int(ErrorCode.WEBHOOK_SECRET_INVALID),
     # A storeCode or entityCode naming no active store or unit (any text is schema-valid).
     int(ErrorCode.UNKNOWN_STORE),
     # What the caller's role does not allow (the role table; any request may meet it).

@@ -10,6 +10,12 @@ from typing import Any
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from crm.core.models import Notification
+from leads.models import FollowUpReminder, OutboxEvent
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 _ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
@@ -86,10 +92,43 @@ def _admin_object(name: str | None) -> str | None:
     if not found:
         return None
     app_label, model_name, _ = found.groups()
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:  # auth_user_password_change and the like
+    # An app label may hold underscores itself (django_tasks_database_dbtaskresult).
+    parts = f"{app_label}_{model_name}".split("_")
+    for cut in range(1, len(parts)):
+        try:
+            model = apps.get_model("_".join(parts[:cut]), "_".join(parts[cut:]))
+        except LookupError:  # auth_user_password_change and the like
+            continue
+        break
+    else:
         return None
     # The instance's pk, which a proxy may define (DRF's TokenProxy: the user's id).
     row = model._base_manager.order_by("pk").first()
     return str(row.pk if row is not None else 1)
+
+
+def webhook_ids(lead: Any, *, url: str) -> dict[str, int]:
+    """A webhook with a failed delivery of one of ``lead``'s events, for the webhook URLs;
+    and a row of the database queue, a notification and a reminder, for their admin pages."""
+    Notification.objects.create(recipient=lead.owner or lead.created_by, kind="x", title="Hi")
+    FollowUpReminder.objects.create(
+        lead=lead, due=timezone.now(), recipient=lead.owner or lead.created_by
+    )
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="webhooks.tasks.dispatch_events",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    endpoint = WebhookEndpoint.objects.create(url=url, events=["*"], secret="whsec_x")
+    event = OutboxEvent.objects.create(type=OutboxEvent.Type.CREATED, lead=lead)
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=event, lead=lead, state=WebhookDelivery.State.FAILED
+    )
+    WebhookAttempt.objects.create(delivery=delivery, status_code=500)
+    return {
+        "webhookId": endpoint.pk,
+        "webhook_id": endpoint.pk,
+        "deliveryId": delivery.pk,
+        "delivery_id": delivery.pk,
+    }

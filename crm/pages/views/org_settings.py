@@ -27,8 +27,10 @@ from leads import services
 from leads.errors import error_items
 from leads.models import OrgSettings, Status
 from leads.selectors import extended_field_list, reason_list, substatus_list
+from webhooks.selectors import endpoint_overview
 
 from ..access import manager_required
+from ..webhook_forms import WebhookForm
 from .org_import import may_import_staff
 
 FORMS: dict[str, Callable[..., Any]] = {
@@ -37,6 +39,7 @@ FORMS: dict[str, Callable[..., Any]] = {
     "autoreg_form": AutoRegistrationForm,
     "close_reason_form": CloseReasonForm,
     "field_form": ExtendedFieldForm,
+    "webhook_form": WebhookForm,
 }
 
 
@@ -69,6 +72,10 @@ def render_settings(request: HttpRequest, *, status: int = 200, **bound: Any) ->
         "substatus_groups": groups,
         "fields": list(extended_field_list()),
         "open_form": next(iter(bound), ""),
+        # Webhooks are for admins (superusers, holders of webhooks.manage_webhooks).
+        "webhooks": (
+            endpoint_overview() if request.user.has_perm("webhooks.manage_webhooks") else None
+        ),
         **forms,
     }
     return render(request, "leads/org_settings.html", context, status=status)
