@@ -79,11 +79,11 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
+    from crm.webhooks.models import WebhookEndpoint
+    from crm.webhooks.services import endpoint_create
     from customers.models import Customer
     from leads import services
     from leads.models import Lead, LeadType, OutboxEvent, Status
-    from webhooks.models import WebhookEndpoint
-    from webhooks.services import endpoint_create
 
     arrivals: dict[str, float] = {}
     receiver = start_receiver(arrivals)

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "crm.org",
     "customers",
     "leads",
-    "webhooks",
+    "crm.webhooks",
     "crm.pages",
 ]
 

@@ -14,7 +14,7 @@ api_urlpatterns = [
     path("", include("leads.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("crm.org.api.urls")),
-    path("", include("webhooks.api.urls")),
+    path("", include("crm.webhooks.api.urls")),
     path("", include("crm.core.api.notifications")),
     # Anything else under /v2/ is the envelope's 404, also with DEBUG on (where Django would
     # otherwise answer its HTML debug page instead of calling handler404).

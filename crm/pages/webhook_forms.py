@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
+from crm.webhooks import services
+from crm.webhooks.models import WebhookEndpoint
 from leads.models import OutboxEvent
-from webhooks import services
-from webhooks.models import WebhookEndpoint
 
 from .forms import ServiceFormMixin
 

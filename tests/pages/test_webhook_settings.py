@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from crm.webhooks.models import WebhookDelivery, WebhookEndpoint
+from crm.webhooks.services import new_secret
 from leads import services as lead_services
 from leads.models import Status
 from tests.factories import LeadFactory, UserFactory
-from webhooks.models import WebhookDelivery, WebhookEndpoint
-from webhooks.services import new_secret
 
 from .conftest import field_errors, text_of
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from crm.core.models import Notification
+from crm.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from leads.models import FollowUpReminder, OutboxEvent
-from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 _ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
@@ -116,7 +116,7 @@ def webhook_ids(lead: Any, *, url: str) -> dict[str, int]:
     )
     DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="webhooks.tasks.dispatch_events",
+        task_path="crm.webhooks.tasks.dispatch_events",
         backend_name="default",
         run_after=timezone.now(),
     )

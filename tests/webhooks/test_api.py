@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
+from crm.webhooks.models import WebhookDelivery, WebhookEndpoint
 from leads import services as lead_services
 from leads.models import OutboxEvent, Status
 from tests.api.conftest import assert_error_envelope
 from tests.factories import LeadFactory, UserFactory
-from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
 

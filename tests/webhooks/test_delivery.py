@@ -14,13 +14,13 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from crm.core.models import Notification
+from crm.webhooks import services, tasks
+from crm.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from leads import services as lead_services
 from leads.inputs import FollowUpInput, StatusChange
 from leads.models import OutboxEvent, Status
 from tests.factories import LeadFactory, UserFactory
 from tests.task_backend import backend, run_deferred
-from webhooks import services, tasks
-from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 State = WebhookDelivery.State
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from crm.webhooks import services
+from crm.webhooks.models import WebhookDelivery
 from leads import services as lead_services
 from leads.models import OutboxEvent, Status
 from tests.factories import LeadFactory
 from tests.workers import child_env, needs_reachable_database, needs_redis, process, wait_for
-from webhooks import services
-from webhooks.models import WebhookDelivery
 
 pytestmark = pytest.mark.postgres
 

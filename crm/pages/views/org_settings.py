@@ -23,11 +23,11 @@ from crm.pages.forms import (
     RowEditForm,
     SubStatusForm,
 )
+from crm.webhooks.selectors import endpoint_overview
 from leads import services
 from leads.errors import error_items
 from leads.models import OrgSettings, Status
 from leads.selectors import extended_field_list, reason_list, substatus_list
-from webhooks.selectors import endpoint_overview
 
 from ..access import manager_required
 from ..webhook_forms import WebhookForm

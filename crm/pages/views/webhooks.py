@@ -14,8 +14,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from crm.webhooks import services
 from leads.errors import error_items
-from webhooks import services
 
 from ..access import manager_required
 from ..webhook_forms import WebhookForm

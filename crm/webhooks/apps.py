@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class WebhooksConfig(AppConfig):
-    name = "webhooks"
+    name = "crm.webhooks"
+    label = "webhooks"
 
     def ready(self) -> None:
         from leads import events
