@@ -254,7 +254,9 @@ LEADS_COUNT_CACHE_SECONDS = int(os.environ.get("LEADS_COUNT_CACHE_SECONDS", "10"
 LEADS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LEADS_IDEMPOTENCY_TTL_HOURS", "24"))
 # CSV imports run in a detached `manage.py import_leads --job` process; off, the page runs them
 # in the request (tests).
-LEADS_IMPORT_IN_BACKGROUND = env_bool("LEADS_IMPORT_IN_BACKGROUND", True)
+# A running import job whose worker has not reported a batch for this long is failed (and can
+# be retried from its page).
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "300"))
 
 # Background work (README, "Background work"): the database queue by default (worker:
 # `manage.py db_worker`), RQ on Redis with REDIS_URL (workers: `manage.py rqworker

@@ -764,6 +764,15 @@ class ImportJob(models.Model):
     failed_rows = models.PositiveIntegerField(default=0)
     skipped_rows = models.PositiveIntegerField(default=0)
     report_path = models.CharField(max_length=500, blank=True)
+    # Rows of the file whose batch has committed: a retried import starts after them, so that
+    # no batch is imported twice. Saved in the batch's own transaction.
+    committed_rows = models.PositiveIntegerField(default=0)
+    # Set by the worker after each batch: a running job silent for IMPORT_STALE_SECONDS has
+    # lost its worker.
+    heartbeat_on = models.DateTimeField(null=True, blank=True)
+    # What the job page shows once it is finished (the header's problems, the first refused
+    # rows), so that any app server can show it.
+    preview = models.JSONField(default=dict, blank=True)
     # Why the whole file was refused (90020, 90021 ...), when it was.
     error_code = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)

@@ -81,6 +81,9 @@ class LeadImporter:
         chunk_size: int = CHUNK_SIZE,
         on_progress: ProgressCallback | None = None,
         job: Any = None,
+        resume_after: int = 0,
+        resumed_ok: int = 0,
+        resumed_failed: int = 0,
     ) -> None:
         self.created_by = created_by
         self.job = job
@@ -89,6 +92,11 @@ class LeadImporter:
         self.ignore_unknown_columns = ignore_unknown_columns
         self.chunk_size = chunk_size
         self.on_progress = on_progress
+        # Data rows already imported by an earlier run of the same job (committed batches):
+        # read past, neither imported again nor reported.
+        self.resume_after = resume_after
+        self.resumed = (resumed_ok, resumed_failed)
+        self.summary: ImportSummary | None = None
 
     def run(self, path: str | Path, report_path: str | Path) -> ImportSummary:
         """Reads ``path`` and writes one report line per row to ``report_path``. A file that
@@ -103,6 +111,7 @@ class LeadImporter:
             header_row=header.row,
             header_problems=header.problems,
         )
+        self.summary = summary
         blocking = header.blocking or ([] if self.ignore_unknown_columns else header.ignorable)
         if self.on_progress:
             self.on_progress(0, summary.total_rows)
@@ -131,11 +140,19 @@ class LeadImporter:
     def _import(
         self, source: CsvSource, header: Header, summary: ImportSummary, report: _ReportWriter
     ) -> None:
-        chunks = _chunked(source.data(), self.chunk_size)
+        records = source.data()
+        for _ in range(self.resume_after):
+            if next(records, None) is None:
+                break
+        summary.processed_rows = self.resume_after
+        summary.ok_rows, summary.failed_rows = self.resumed
+        chunks = _chunked(records, self.chunk_size)
         if self.all_or_nothing and not self.dry_run:
             with transaction.atomic():
                 for chunk in chunks:
                     self._import_chunk(chunk, header, summary, report)
+                    if self.on_progress:
+                        self.on_progress(summary.processed_rows, summary.total_rows)
                 if summary.failed_rows:
                     transaction.set_rollback(True)
                     summary.rolled_back = True
@@ -150,6 +167,11 @@ class LeadImporter:
                 self._import_chunk(chunk, header, summary, report)
                 if self.dry_run:
                     transaction.set_rollback(True)
+                elif self.on_progress:
+                    # In the batch's transaction: its rows and the count of them commit together.
+                    self.on_progress(summary.processed_rows, summary.total_rows)
+            if self.dry_run and self.on_progress:
+                self.on_progress(summary.processed_rows, summary.total_rows)
 
     def _import_chunk(
         self,
@@ -195,8 +217,6 @@ class LeadImporter:
             else:
                 summary.failed_rows += 1
             report.write(result)
-        if self.on_progress:
-            self.on_progress(summary.processed_rows, summary.total_rows)
 
 
 def _chunked(records: Iterator[Record], size: int) -> Iterator[list[Record]]:

@@ -268,7 +268,6 @@ def test_10_see_the_leads_after_an_import_lists_only_the_imported_leads(
     open_page, manager, settings, tmp_path, viewport
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LEADS_IMPORT_IN_BACKGROUND = False
     customer = CustomerFactory()
     LeadFactory(lead_for="Bookshelf")
     csv_file = tmp_path / "leads.csv"

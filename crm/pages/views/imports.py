@@ -13,6 +13,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -26,10 +28,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leads.csv_io import COLUMNS, csv_response, export_lines
 from leads.csv_io.jobs import (
     job_create,
+    job_fail_if_stale,
     job_preview,
     job_progress,
+    job_retry,
     job_start,
-    report_path,
     store_upload,
 )
 from leads.errors import error_items
@@ -97,11 +100,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()
     if posted and form.is_valid():
         upload = form.cleaned_data["file"]
-        path = store_upload(upload)
-        job = job_create(
-            created_by=request.user, file_name=upload.name, file_path=path, dry_run=True
-        )
-        job_start(job)
+        with transaction.atomic():
+            job = job_create(
+                created_by=request.user,
+                file_name=upload.name,
+                file_path=store_upload(upload),
+                dry_run=True,
+            )
+            job_start(job)
         return redirect("lead-import-job", job_id=job.pk)
     jobs = ImportJob.objects.select_related("created_by").order_by("-created_on")[:10]
     return render(
@@ -115,32 +121,41 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @import_manager_required
 @require_http_methods(["GET", "POST"])
 def import_job_page(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
+    job = job_fail_if_stale(
+        get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
+    )
     finished = job.state in (ImportJob.State.DONE, ImportJob.State.FAILED)
     preview = job_preview(job) if finished else {}
     can_import = (
         job.dry_run
         and job.state == ImportJob.State.DONE
         and not preview.get("headerBlocks")
-        and Path(job.file_path).is_file()
+        and default_storage.exists(job.file_path)
     )
     start_form = ImportStartForm(
         request.POST if request.method == "POST" else None,
         unknown_columns=bool(preview.get("headerIgnorable")),
     )
+    if request.method == "POST" and "retry" in request.POST:
+        if not job_retry(job):
+            raise PermissionDenied("Only a job whose worker stopped can be retried.")
+        return redirect("lead-import-job", job_id=job.pk)
     if request.method == "POST":
         if not can_import:
             raise PermissionDenied("This file cannot be imported from here.")
         if start_form.is_valid():
-            imported = job_create(
-                created_by=request.user,
-                file_name=job.file_name,
-                file_path=job.file_path,
-                dry_run=False,
-                all_or_nothing=start_form.cleaned_data["all_or_nothing"],
-                ignore_unknown_columns=start_form.cleaned_data.get("ignore_unknown_columns", False),
-            )
-            job_start(imported)
+            with transaction.atomic():
+                imported = job_create(
+                    created_by=request.user,
+                    file_name=job.file_name,
+                    file_path=job.file_path,
+                    dry_run=False,
+                    all_or_nothing=start_form.cleaned_data["all_or_nothing"],
+                    ignore_unknown_columns=start_form.cleaned_data.get(
+                        "ignore_unknown_columns", False
+                    ),
+                )
+                job_start(imported)
             return redirect("lead-import-job", job_id=imported.pk)
     return render(
         request,
@@ -168,13 +183,13 @@ def import_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 @require_GET
 def import_job_report(request: HttpRequest, job_id: int) -> FileResponse:
     job = get_object_or_404(ImportJob, pk=job_id)
-    path = report_path(job)
-    if job.state not in (ImportJob.State.DONE, ImportJob.State.FAILED) or not path.is_file():
+    finished = job.state in (ImportJob.State.DONE, ImportJob.State.FAILED)
+    if not finished or not job.report_path or not default_storage.exists(job.report_path):
         raise Http404("The report is not ready.")
     stem = Path(job.file_name).stem or "import"
     kind = "dry-run" if job.dry_run else "import"
     return FileResponse(
-        path.open("rb"),
+        default_storage.open(job.report_path, "rb"),
         as_attachment=True,
         filename=f"{stem}-{kind}-report.csv",
         content_type="text/csv; charset=utf-8",

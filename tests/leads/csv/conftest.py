@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.core.files import File
+from django.core.files.storage import default_storage
 
-from leads.csv_io import LeadImporter, read_report
+from leads.csv_io import LeadImporter, jobs, read_report
 from leads.models import ExtendedFieldDefinition, Status
 from tests.factories import (
     BrandFactory,
@@ -25,10 +28,17 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    # Uploads, reports and progress files of the tests go to a folder of their own; imports
-    # started from the pages run in the request.
+    # Uploads and reports of the tests go to a storage folder of their own; import tasks run
+    # when enqueued (the tests' immediate task backend).
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LEADS_IMPORT_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
+def _enqueue_at_commit(monkeypatch):
+    """A test runs in a transaction that never commits: the import task of a job the pages
+    start is enqueued (so, with the immediate backend, run) when the request ends, as it
+    would be when its transaction commits."""
+    monkeypatch.setattr(jobs, "transaction", SimpleNamespace(on_commit=lambda func: func()))
 
 
 @pytest.fixture
@@ -103,3 +113,9 @@ def codes_of(line: dict[str, str]) -> list[int]:
 
 def messages_of(line: dict[str, str]) -> list[str]:
     return [message for message in line["messages"].split(" | ") if message]
+
+
+def store(path: Path) -> str:
+    """Saves a local file in the default storage, as the import page does; returns its name."""
+    with path.open("rb") as file:
+        return default_storage.save(f"imports/{path.name}", File(file))

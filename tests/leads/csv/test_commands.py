@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from leads.csv_io import read_report
-from leads.csv_io.jobs import job_create, report_path
+from leads.csv_io.jobs import job_create, report_name
 from leads.models import ImportJob, Lead
 
-from .conftest import csv_text
+from .conftest import csv_text, store
 
 
 def sample(org) -> str:
@@ -109,7 +109,10 @@ def test_the_leads_are_created_by_an_active_staff_user(org, write_csv, user, mes
 
 def test_a_job_from_the_pages_runs_to_its_end(org, manager, write_csv):
     job = job_create(
-        created_by=manager, file_name="leads.csv", file_path=write_csv(sample(org)), dry_run=False
+        created_by=manager,
+        file_name="leads.csv",
+        file_path=store(write_csv(sample(org))),
+        dry_run=False,
     )
 
     out, err = run("--job", str(job.pk))
@@ -121,7 +124,7 @@ def test_a_job_from_the_pages_runs_to_its_end(org, manager, write_csv):
         ImportJob.State.DONE,
         1,
         1,
-        str(report_path(job)),
+        report_name(job),
     )
     assert job.finished_on is not None
     assert Lead.objects.get().lead_for == "Desk"
@@ -132,7 +135,10 @@ def test_a_job_from_the_pages_runs_to_its_end(org, manager, write_csv):
 
 def test_a_job_whose_file_is_not_csv_fails_with_its_code(org, manager, write_csv):
     job = job_create(
-        created_by=manager, file_name="x.csv", file_path=write_csv(b"\x00\x01"), dry_run=True
+        created_by=manager,
+        file_name="x.csv",
+        file_path=store(write_csv(b"\x00\x01")),
+        dry_run=True,
     )
 
     out, _ = run("--job", str(job.pk))

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task_backends
 
+from leads.csv_io.jobs import run_import_job
 from leads.models import ImportJob, Lead
 from tests.factories import LeadFactory
 
@@ -193,58 +195,98 @@ def test_visitors_are_sent_to_the_login_page(org):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_page_starts_the_import_in_a_detached_process_and_answers_at_once(
-    org, manager_client, settings, monkeypatch
+def test_the_page_saves_the_upload_in_storage_and_enqueues_the_import_task(
+    org, manager_client, settings
 ):
-    """A long import does not hold the request: the page starts
-    ``manage.py import_leads --job <id>`` and shows the waiting job, which it then polls."""
-    settings.LEADS_IMPORT_IN_BACKGROUND = True
-    started = []
-
-    class FakeProcess:
-        def __init__(self, args, **kwargs):
-            started.append((args, kwargs))
-
-        def wait(self):
-            return 0
-
-    monkeypatch.setattr(subprocess, "Popen", FakeProcess)
+    """A long import does not hold the request: the page saves the upload through the default
+    storage, enqueues the import task and shows the waiting job, which it then polls."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    queued = task_backends["default"]
+    queued.clear()
 
     response = upload(manager_client, sample(org))
 
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.PENDING
-    ((args, kwargs),) = started
-    assert args == [
-        sys.executable,
-        str(settings.BASE_DIR / "manage.py"),
-        "import_leads",
-        "--job",
-        str(job.pk),
-    ]
-    assert kwargs["start_new_session"] is True
+    assert job.file_path.startswith("imports/")
+    with default_storage.open(job.file_path, "rb") as stored:
+        assert stored.read() == sample(org).encode()
+    (result,) = queued.results
+    assert (result.task.func, result.args) == (run_import_job.func, [job.pk])
     page = manager_client.get(response["Location"]).content.decode()
     assert "<progress" in page
     assert 'http-equiv="refresh"' in page  # followed without JavaScript too
     assert reverse("lead-import-status", args=[job.pk]) in page
     assert manager_client.get(reverse("lead-import-report", args=[job.pk])).status_code == 404
 
+    # Any worker runs it: the task reads the upload from the storage.
+    run_import_job.call(job.pk)
 
-def test_a_job_whose_process_is_gone_is_shown_as_stopped(org, manager, manager_client, tmp_path):
+    job.refresh_from_db()
+    assert (job.state, job.total_rows, job.ok_rows, job.failed_rows) == ("DONE", 3, 2, 1)
+    assert job.heartbeat_on is not None
+    assert default_storage.exists(job.report_path)
+    assert manager_client.get(reverse("lead-import-report", args=[job.pk])).status_code == 200
+
+
+def test_a_job_whose_worker_is_gone_is_failed_and_can_be_retried(
+    org, manager, manager_client, settings
+):
+    settings.IMPORT_STALE_SECONDS = 300
     job = ImportJob.objects.create(
         created_by=manager,
         file_name="leads.csv",
-        file_path=str(tmp_path / "gone.csv"),
+        file_path=default_storage.save("imports/leads.csv", ContentFile(sample(org).encode())),
+        dry_run=False,
         state=ImportJob.State.RUNNING,
     )
-    ImportJob.objects.filter(pk=job.pk).update(created_on=timezone.now() - timedelta(minutes=10))
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_on=timezone.now() - timedelta(minutes=10),
+        heartbeat_on=timezone.now() - timedelta(minutes=6),
+    )
 
     status = manager_client.get(reverse("lead-import-status", args=[job.pk])).json()
     page = manager_client.get(reverse("lead-import-job", args=[job.pk])).content.decode()
 
-    assert (status["state"], status["finished"], status["stalled"]) == ("RUNNING", False, True)
+    assert (status["state"], status["finished"], status["stalled"]) == ("FAILED", True, True)
+    assert status["error"]["code"] == 90500
     assert "seems to have stopped" in page
     assert 'http-equiv="refresh"' not in page
+    assert "data-import-retry" in page
+    assert not Lead.objects.exists()
+
+    retried = manager_client.post(reverse("lead-import-job", args=[job.pk]), {"retry": "1"})
+
+    job.refresh_from_db()
+    assert retried.status_code == 302
+    assert (job.state, job.ok_rows, job.failed_rows, job.error_code) == ("DONE", 2, 1, None)
+    assert Lead.objects.count() == 2
+    # A finished job is not retried.
+    again = manager_client.post(reverse("lead-import-job", args=[job.pk]), {"retry": "1"})
+    assert again.status_code == 403
+    assert Lead.objects.count() == 2
+
+
+def test_a_job_still_reporting_batches_is_not_failed(org, manager, manager_client, settings):
+    settings.IMPORT_STALE_SECONDS = 300
+    job = ImportJob.objects.create(
+        created_by=manager,
+        file_name="leads.csv",
+        file_path="imports/leads.csv",
+        state=ImportJob.State.RUNNING,
+        processed_rows=1000,
+        total_rows=5000,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_on=timezone.now() - timedelta(minutes=10),
+        heartbeat_on=timezone.now() - timedelta(minutes=1),
+    )
+
+    status = manager_client.get(reverse("lead-import-status", args=[job.pk])).json()
+
+    assert (status["state"], status["stalled"]) == ("RUNNING", False)
+    assert (status["processedRows"], status["totalRows"]) == (1000, 5000)
+    assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.RUNNING
 
 
 def test_see_the_leads_lists_only_the_leads_of_that_import(org, manager_client):
