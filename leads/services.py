@@ -331,7 +331,8 @@ def _lead_store(
         store = store_for_lead(code=store_code, entity_type=entity_type)
         check_create(recorded_by or created_by, store)
     except ValidationError as exc:
-        errors.extend(exc)
+        # Keyed by the field, as the CSV batch keys it: a form shows it beside its store.
+        errors.extend(exc if hasattr(exc, "error_dict") else ValidationError({"store_code": [exc]}))
         return None
     return store.pk
 

@@ -13,6 +13,7 @@ from crm.core.errors import ErrorCode, coded_error
 from crm.core.models import User
 
 from .models import OrgUnit, StaffRole, UnitType
+from .scope import scope_for
 
 
 def org_unit_list(*, type: str | None = None) -> QuerySet[OrgUnit]:
@@ -133,3 +134,16 @@ def stores_condition(*, entity_type: Any, code: Any, field: str = "entityCode") 
 def active_stores() -> Any:
     """The stores a lead may be placed in, by code."""
     return OrgUnit.objects.filter(type=UnitType.STORE, is_active=True).order_by("code")
+
+
+def store_choices_for(user: Any) -> tuple[list[OrgUnit], OrgUnit | None]:
+    """The active stores ``user`` may record a new lead at (every one for an admin, else the
+    stores their role covers), by code, and the one to offer first: their store when they
+    cover exactly one, else none. The service checks the choice all the same (90038, 90034)."""
+    scope = scope_for(user)
+    stores = active_stores()
+    if not scope.everything:
+        stores = stores.filter(pk__in=scope.store_ids)
+    offered = list(stores)
+    single = offered[0] if len(offered) == 1 and not scope.everything else None
+    return offered, single

@@ -94,6 +94,16 @@ class ServiceFormMixin:
             self.add_service_errors(exc)
             return None
 
+    def status_code(self) -> int:
+        """The page's status for the errors on the form: 403 when the user's role refused
+        it (90034, as the API answers it), else 400."""
+        refused = any(
+            error.code == ErrorCode.LEAD_FORBIDDEN
+            for errors in self.errors.as_data().values()  # type: ignore[attr-defined]
+            for error in errors
+        )
+        return 403 if refused else 400
+
     def has_extended_fields(self) -> bool:
         return any(name.startswith(EXTENDED_PREFIX) for name in self.fields)
 
@@ -431,6 +441,7 @@ class LeadCreateForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
         help_text="A SKU, brand or category code from the catalog, or free text for Custom.",
     )
     owner = choice_text_field("Owner")
+    store_code = choice_text_field("Store")
     org_source = choice_text_field("Source", initial="-1")
     next_follow_up = datetime_field("Next follow-up")
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -441,10 +452,28 @@ class LeadCreateForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
         owners: Iterable[Any],
         sources: Iterable[Any],
         definitions: Iterable[ExtendedFieldDefinition],
+        stores: Iterable[Any] = (),
+        single_store: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].widget.choices = owner_choices(owners)
+        # The stores the user covers (an admin: every active one). Someone at a single store
+        # records their leads there (the service's default too); anyone else may leave it
+        # empty: an org-level lead.
+        store_rows = [(s.code, str(s)) for s in stores]
+        if single_store is None:
+            store_rows.insert(0, ("", "No store (org-level)"))
+        else:
+            self.fields["store_code"].initial = single_store.code
+        self.fields["store_code"].help_text = (
+            "Its store's staff and managers see it."
+            if len(store_rows) > 1 or single_store is not None
+            else "You work at no store: the lead is org-level, seen by you and the admins."
+        )
+        self.fields["store_code"].widget.choices = _with_current(
+            store_rows, self.data.get(self.add_prefix("store_code"))
+        )
         self.fields["org_source"].widget.choices = [(str(s.pk), s.name) for s in sources]
         self.add_extended_fields(definitions)
         self.error_fields = self._error_fields()
@@ -497,6 +526,7 @@ class LeadCreateForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
             next_follow_up=data.get("next_follow_up"),
             notes=data.get("notes", ""),
             extended_fields=self.extended_values(keep_blank=False),
+            store_code=data.get("store_code") or MISSING,
             **self.customer_arguments(),
         )
 

@@ -1,5 +1,5 @@
-"""Add a lead: find the customer (or register one in the same form), the item, owner, source
-and next follow-up."""
+"""Add a lead: find the customer (or register one in the same form), the item, owner, store,
+source and next follow-up."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from crm.core.parsing import parse_id
+from crm.org.selectors import store_choices_for
 from crm.pages.forms import LeadCreateForm
 from customers.selectors import customer_get
 from leads.models import LeadType, OrgSettings, OrgSource
@@ -30,7 +31,14 @@ def lead_create(request: HttpRequest) -> HttpResponse:
     owners = list(assignable_owners())
     sources = list(org_source_list())
     definitions = list(extended_field_list(active_only=True))
-    arguments = {"owners": owners, "sources": sources, "definitions": definitions}
+    stores, single_store = store_choices_for(request.user)
+    arguments = {
+        "owners": owners,
+        "sources": sources,
+        "definitions": definitions,
+        "stores": stores,
+        "single_store": single_store,
+    }
     customer = None
     duplicate_id = None
     if request.method == "POST":
@@ -67,7 +75,8 @@ def lead_create(request: HttpRequest) -> HttpResponse:
             kind: catalog_suggestions(type=kind, limit=300) for kind in SUGGESTION_TYPES
         },
     }
-    return render(request, "leads/lead_create.html", context, status=400 if form.errors else 200)
+    status = form.status_code() if form.errors else 200
+    return render(request, "leads/lead_create.html", context, status=status)
 
 
 @staff_required

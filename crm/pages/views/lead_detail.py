@@ -25,7 +25,7 @@ from crm.pages.forms import (
     sub_status_map,
 )
 from leads.access import LeadAction, may
-from leads.errors import ErrorCode, error_items
+from leads.errors import error_items
 from leads.models import Lead
 from leads.resolvers import next_follow_up_warnings
 from leads.selectors import (
@@ -74,7 +74,8 @@ def render_lead_page(
         "details_form": LeadDetailsForm(definitions=active_definitions, lead=lead),
     }
     if may(request.user, LeadAction.MOVE, lead):
-        forms["store_form"] = StoreMoveForm(stores=active_stores())
+        # Every active store but the one it is at (handing it there would change nothing).
+        forms["store_form"] = StoreMoveForm(stores=active_stores().exclude(pk=lead.store_id))
     forms.update(bound)
     labels = {d.name: d for d in definitions}
     extended = [
@@ -130,15 +131,7 @@ def _lead_action(
             messages.success(request, success(result))
             warn(request, warnings(result))
             return redirect("lead-detail", lead_id=lead_id)
-        # 403 for what the user's role refuses (90034), as the API answers it.
-        refused = any(
-            error.code == ErrorCode.LEAD_FORBIDDEN
-            for errors in form.errors.as_data().values()
-            for error in errors
-        )
-        return render_lead_page(
-            request, lead_id, status=403 if refused else 400, **{form_name: form}
-        )
+        return render_lead_page(request, lead_id, status=form.status_code(), **{form_name: form})
 
     return view
 
