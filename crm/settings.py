@@ -134,6 +134,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "crm.User"
+# Django's backend, reading the session's user with their role and units (crm/org/auth.py);
+# Django's own stays listed so that sessions signed in before still load.
+AUTHENTICATION_BACKENDS = [
+    "crm.org.auth.StaffBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,7 +12,8 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from crm.core.errors import ErrorCode, coded_error
 from crm.core.models import User
 
-from .models import OrgUnit, StaffRole, UnitType
+from .auth import ROLE_ATTR, UNITS_ATTR
+from .models import OrgUnit, Role, StaffRole, UnitType
 from .scope import scope_for
 
 
@@ -147,3 +148,32 @@ def store_choices_for(user: Any) -> tuple[list[OrgUnit], OrgUnit | None]:
     offered = list(stores)
     single = offered[0] if len(offered) == 1 and not scope.everything else None
     return offered, single
+
+
+# At most this many unit codes are named beside a role; more are counted.
+LABEL_UNITS = 3
+
+
+def role_label(user: Any) -> str:
+    """What the navigation says a user is: "Associate · S1", "Store manager · S1, S2", "Zone
+    manager · WEST", "Admin" (superusers too), "No role". Read from the annotations the
+    sign-in backend puts on the session's user (no query), else from the role itself."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if user.is_superuser:
+        return Role.ADMIN.label
+    if hasattr(user, ROLE_ATTR):
+        role, joined = getattr(user, ROLE_ATTR), getattr(user, UNITS_ATTR) or ""
+        codes = sorted(code for code in joined.split(",") if code)
+    else:
+        staff_role = StaffRole.objects.filter(user_id=user.pk).first()
+        role = staff_role.role if staff_role else None
+        codes = sorted(staff_role.units.values_list("code", flat=True)) if staff_role else []
+    if role not in Role.values:
+        return "No role"
+    label = Role(role).label
+    if role == Role.ADMIN or not codes:
+        return label
+    shown = ", ".join(codes[:LABEL_UNITS])
+    more = len(codes) - LABEL_UNITS
+    return f"{label} · {shown}" + (f" +{more}" if more > 0 else "")

@@ -1,6 +1,6 @@
 """What every page's frame shows beyond the user: the counts of follow-ups overdue and due
-today beside "My follow-ups" in the navigation, and of unread notifications beside
-"Notifications"."""
+today beside "My follow-ups" in the navigation, of unread notifications beside
+"Notifications", and the user's role and units."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from crm.core.selectors import unread_notification_count
+from crm.org.selectors import role_label
 from leads.selectors import followup_counts
 
 
@@ -30,4 +31,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_followups": SimpleLazyObject(lambda: nav_followup_counts(request)),
         "nav_unread": SimpleLazyObject(lambda: {"count": unread_notification_count(user=user)}),
+        # The user's role and units, read with the user by the sign-in backend.
+        "nav_role": SimpleLazyObject(lambda: role_label(user)),
     }
