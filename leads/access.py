@@ -17,10 +17,13 @@ from django.db.models import Q, QuerySet
 
 from crm.core.parsing import parse_id
 from crm.org.models import Role
-from crm.org.scope import is_org_admin, scope_for, stores_covered
+from crm.org.scope import is_org_admin, role_name, scope_for, stores_covered
 
 from .errors import ErrorCode, coded_error
-from .models import Lead
+from .models import Lead, Status
+
+# The statuses only a manager may set in bulk (the role table's "bulk DELETED / LOST").
+BULK_CLOSE_STATUSES = frozenset({Status.DELETED, Status.LOST})
 
 
 class LeadAction(StrEnum):
@@ -92,6 +95,12 @@ def may(user: Any, action: LeadAction, lead: Lead, *, to: Any = None) -> bool:
     if action is LeadAction.BULK_CLOSE:
         return manager and covered
     raise ValueError(action)
+
+
+def may_bulk_close(user: Any) -> bool:
+    """Whether ``user`` may bulk-close any lead at all (DELETED / LOST): managers and admins;
+    each lead is still checked on its own (BULK_CLOSE)."""
+    return role_name(user) in (Role.ADMIN, Role.STORE_MANAGER, Role.ZONE_MANAGER)
 
 
 def _pk(value: Any) -> Any:

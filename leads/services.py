@@ -35,7 +35,14 @@ from customers.models import Customer
 from customers.services import customer_resolve
 
 from . import events
-from .access import LeadAction, check, check_create, default_store_id, lead_to_act_on
+from .access import (
+    BULK_CLOSE_STATUSES,
+    LeadAction,
+    check,
+    check_create,
+    default_store_id,
+    lead_to_act_on,
+)
 from .batch import LeadBatch
 from .errors import (
     ErrorCode,
@@ -445,7 +452,7 @@ def lead_bulk_change_status(
 
     def apply(item: tuple[int, StatusChange]) -> Lead | None:
         # Closing many leads at once (DELETED cannot be undone) is a manager's call.
-        closing = item[1].status in (Status.DELETED, Status.LOST)
+        closing = item[1].status in BULK_CLOSE_STATUSES
         lead_to_act_on(item[0], changed_by, LeadAction.BULK_CLOSE if closing else LeadAction.CHANGE)
         return lead_change_status(lead_id=item[0], changed_by=changed_by, **item[1].as_kwargs())
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Exists, Q, QuerySet
 
+from .auth import ROLE_ATTR
 from .models import OrgUnit, Role, StaffRole, UnitType
 
 _CACHE_ATTR = "_org_scope"
@@ -61,6 +62,18 @@ def scope_for(user: Any) -> Scope:
             scope = Scope(user.pk, role, False, frozenset(stores))
     setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+def role_name(user: Any) -> str | None:
+    """The user's role (ADMIN for a superuser, None for none): as the sign-in backend read it
+    with the session's user when it did (no query), else from their scope."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    if hasattr(user, ROLE_ATTR):
+        return getattr(user, ROLE_ATTR)
+    return scope_for(user).role
 
 
 def forget_scope(user: Any) -> None:

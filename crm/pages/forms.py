@@ -20,6 +20,7 @@ from crm.core.parsing import MISSING, parse_id
 from crm.core.services import user_update_settings
 from customers.inputs import CustomerDetails
 from leads import inputs, services
+from leads.access import BULK_CLOSE_STATUSES
 from leads.errors import (
     ErrorCode,
     ErrorCollector,
@@ -644,9 +645,18 @@ class BulkActionForm(StatusChangeForm):
     )
     owner = choice_text_field("Assign to")
 
-    def __init__(self, *args: Any, owners: Iterable[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, owners: Iterable[Any], may_close: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].widget.choices = owner_choices(owners, empty="Nobody (unassign)")
+        if not may_close:
+            # Bulk DELETED and LOST are managers' (the service refuses them to others, 90034).
+            self.fields["status"].widget.choices = [
+                choice
+                for choice in self.fields["status"].widget.choices
+                if choice[0] not in BULK_CLOSE_STATUSES
+            ]
 
     def lead_ids(self) -> list[str]:
         return [value for value in self.data.getlist("lead_ids") if value.strip()]

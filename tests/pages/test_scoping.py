@@ -173,6 +173,19 @@ def test_bulk_deleted_needs_a_manager_on_the_list_page(world, page_as):
     assert Lead.objects.get(pk=ids[0]).status == Status.DELETED
 
 
+@pytest.mark.parametrize(
+    ("name", "offered"),
+    [("alice", False), ("nobody", False), ("mike", True), ("zoe", True), ("boss", True)],
+)
+def test_the_bulk_bar_offers_deleted_and_lost_only_to_managers(world, page_as, name, offered):
+    response = page_as(name).get(reverse("lead-list"))
+
+    statuses = {value for value, _ in response.context["bulk_form"].fields["status"].widget.choices}
+    assert {"OPEN", "ON_HOLD", "WON"} <= statuses
+    assert ({"DELETED", "LOST"} <= statuses) is offered
+    assert not ({"DELETED", "LOST"} & statuses) or offered
+
+
 @pytest.mark.parametrize("name", ["alice", "bob", "nobody"])
 def test_the_csv_export_of_the_list_holds_only_the_leads_the_user_sees(world, page_as, name):
     response = page_as(name).get(reverse("lead-export-csv"))

@@ -19,6 +19,7 @@ from crm.core.paging import ListPaginator
 from crm.core.parsing import parse_id
 from crm.org.selectors import active_stores
 from crm.pages.forms import PAGE_SIZES, BulkActionForm, LeadSearchForm, sub_status_map
+from leads.access import may_bulk_close
 from leads.errors import error_items
 from leads.filters import filtered_leads
 from leads.models import Lead, OrgSettings, Status
@@ -103,7 +104,11 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     bulk_result = request.session.pop(BULK_RESULT_KEY, None)
     bulk_form = BulkActionForm(
-        owners=owners, sub_statuses=sub_statuses, reasons=reasons, auto_id="bulk-%s"
+        owners=owners,
+        sub_statuses=sub_statuses,
+        reasons=reasons,
+        may_close=may_bulk_close(request.user),
+        auto_id="bulk-%s",
     )
     leads_on_page = list(page.object_list)
     bulk_by_id = {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])}
