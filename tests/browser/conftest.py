@@ -76,6 +76,16 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_selector(".sidebar")
 
 
+def fill_add_lead(page, *, identifier: str, lead_for: str, **selects: str) -> None:
+    """Opens add lead and fills it for an existing customer: ``selects`` chooses in the lists
+    by field name (find_by, type, store_code ...); CUSTOM unless ``type`` says otherwise."""
+    page.goto("/leads/new/")
+    for name, value in {"type": "CUSTOM", **selects}.items():
+        page.select_option(f"#id_{name}", value)
+    page.fill("#id_identifier", identifier)
+    page.fill("#id_lead_for", lead_for)
+
+
 def screenshot(page, name: str) -> Path:
     """Saves the whole page into screenshots/ (git-ignored) for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)

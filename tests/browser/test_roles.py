@@ -12,7 +12,7 @@ from leads.models import Lead, Status, StoreChange
 from tests.factories import CustomerFactory, ReasonFactory
 from tests.scoping import SEES, build_world
 
-from .conftest import log_in
+from .conftest import fill_add_lead, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -170,12 +170,8 @@ def test_a_zone_manager_adds_a_lead_at_one_of_their_stores(open_page, world):
     customer = CustomerFactory(mobile="+919800011122")
     page = open_page()
     log_in(page, "zoe")
-    page.goto("/leads/new/")
 
-    page.fill("#id_identifier", "9800011122")
-    page.select_option("#id_type", "CUSTOM")
-    page.fill("#id_lead_for", "Corner sofa")
-    page.select_option("#id_store_code", "S2")
+    fill_add_lead(page, identifier="9800011122", lead_for="Corner sofa", store_code="S2")
     page.click("form[data-create-form] button[type=submit]")
 
     page.wait_for_selector(".flash-success")

@@ -11,7 +11,7 @@ from customers.models import Customer
 from leads.models import Lead, Status
 from tests.factories import CustomerFactory, LeadFactory, ReasonFactory, SkuFactory
 
-from .conftest import DESKTOP, PHONE, log_in, screenshot
+from .conftest import DESKTOP, PHONE, fill_add_lead, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -141,12 +141,8 @@ def test_a_duplicate_open_lead_is_shown_before_saving(open_page, staff, viewport
     existing = LeadFactory(customer=customer, type="CUSTOM", lead_for="Gift wrap")
     page = open_page(viewport=viewport)
     log_in(page, "associate")
-    page.goto("/leads/new/")
 
-    page.select_option("#id_find_by", "MOBILE")
-    page.fill("#id_identifier", "98123 00001")
-    page.select_option("#id_type", "CUSTOM")
-    page.fill("#id_lead_for", "Gift wrap")
+    fill_add_lead(page, identifier="98123 00001", lead_for="Gift wrap", find_by="MOBILE")
     page.click("form[data-create-form] .form-footer button[type=submit]")
 
     notice = page.locator("[data-duplicate-notice]")
