@@ -122,3 +122,19 @@ def test_a_wrong_password_is_checked_once_not_once_per_backend():
         Client().post(reverse("login"), {"username": "signer", "password": "nope"})
 
     assert checked.call_count == 1
+
+
+def test_each_demo_login_is_named_with_the_role_the_readme_gives_it(client_for):
+    from django.core.management import call_command
+
+    from crm.core.models import User
+    from crm.pages.management.commands.seed_demo import DEMO_USERS
+
+    call_command("seed_demo", leads=10, customers=5, verbosity=0)
+
+    for username, _first, _last, role, units, _shown in DEMO_USERS:
+        response = client_for(User.objects.get(username=username)).get(reverse("dashboard"))
+        expected = "Admin" if role in ("superuser", Role.ADMIN) else Role(role).label
+        if units:
+            expected += " · " + ", ".join(sorted(units))
+        assert role_shown(response) == expected, username

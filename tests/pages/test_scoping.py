@@ -84,6 +84,39 @@ def test_a_change_the_role_refuses_is_403_on_the_lead_page(world, page_as):
     assert Lead.objects.get(pk=lead.pk).status == Status.OPEN
 
 
+# Every form of the lead page, with what a person would send.
+LEAD_FORMS = [
+    ("lead-change-status", {"status": "ON_HOLD"}),
+    ("lead-add-followup", {"followed_up_on": "2026-01-05T10:00", "notes": "Rang"}),
+    ("lead-add-note", {"notes": "Rang"}),
+    ("lead-assign", {"owner": "alice"}),
+    ("lead-update-details", {"next_follow_up": "2030-01-05T10:00"}),
+    ("lead-move-store", {"store_code": "S2"}),
+]
+
+
+@pytest.mark.parametrize(("url", "data"), LEAD_FORMS, ids=[url for url, _ in LEAD_FORMS])
+def test_every_form_of_the_lead_page_is_404_out_of_sight_and_403_when_not_theirs(
+    world, page_as, url, data
+):
+    client = page_as("alice")
+    hidden, colleagues = world.leads["s3"], world.leads["ann_s1"]
+
+    out_of_sight = client.post(reverse(url, args=[hidden.pk]), data)
+    not_theirs = client.post(reverse(url, args=[colleagues.pk]), data)
+
+    assert out_of_sight.status_code == 404
+    assert "92001" in out_of_sight.content.decode()
+    assert not_theirs.status_code == 403
+    assert "90034" in text_of(not_theirs)
+    for lead, owner, store in ((hidden, "bob", "S3"), (colleagues, "ann", "S1")):
+        after = Lead.objects.get(pk=lead.pk)
+        assert (after.status, after.owner.username, after.store.code) == ("OPEN", owner, store)
+        assert after.next_follow_up is None
+        assert not after.followups.exists()
+    assert not StoreChange.objects.exists()
+
+
 def test_the_board_move_answers_404_or_403_in_the_envelope(world, page_as):
     client = page_as("alice")
 
