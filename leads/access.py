@@ -115,9 +115,14 @@ def check(user: Any, action: LeadAction, lead: Lead, *, to: Any = None) -> None:
 
 def default_store_id(user: Any) -> int | None:
     """The store a lead recorded by ``user`` belongs to when the request names none: theirs,
-    when their role places them at exactly one store; otherwise none (an org-level lead)."""
+    when their role places them at exactly one store and it is active (an inactive store
+    takes no new lead, 90038 when named); otherwise none (an org-level lead)."""
     scope = scope_for(user)
-    if scope.role in (Role.ASSOCIATE, Role.STORE_MANAGER) and len(scope.store_ids) == 1:
+    if (
+        scope.role in (Role.ASSOCIATE, Role.STORE_MANAGER)
+        and len(scope.store_ids) == 1
+        and scope.store_ids == scope.active_store_ids
+    ):
         return next(iter(scope.store_ids))
     return None
 

@@ -29,6 +29,8 @@ class Scope:
     role: str | None
     everything: bool
     store_ids: frozenset[int]
+    # Those of ``store_ids`` that take new leads (inactive stores keep theirs, to be seen).
+    active_store_ids: frozenset[int] = frozenset()
 
     @property
     def is_manager(self) -> bool:
@@ -58,8 +60,14 @@ def scope_for(user: Any) -> Scope:
         elif role is None:
             scope = Scope(user.pk, None, False, frozenset())
         else:
-            stores = stores_covered(user.pk).values_list("pk", flat=True)
-            scope = Scope(user.pk, role, False, frozenset(stores))
+            stores = list(stores_covered(user.pk).values_list("pk", "is_active"))
+            scope = Scope(
+                user.pk,
+                role,
+                False,
+                frozenset(pk for pk, _ in stores),
+                frozenset(pk for pk, active in stores if active),
+            )
     setattr(user, _CACHE_ATTR, scope)
     return scope
 

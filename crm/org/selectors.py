@@ -144,7 +144,7 @@ def store_choices_for(user: Any) -> tuple[list[OrgUnit], OrgUnit | None]:
     scope = scope_for(user)
     stores = active_stores()
     if not scope.everything:
-        stores = stores.filter(pk__in=scope.store_ids)
+        stores = stores.filter(pk__in=scope.active_store_ids)
     offered = list(stores)
     single = offered[0] if len(offered) == 1 and not scope.everything else None
     return offered, single

@@ -5,6 +5,7 @@ codes the form shows beside it (90038 no such active store, 90034 not theirs).""
 import pytest
 from django.urls import reverse
 
+from crm.org.models import OrgUnit
 from leads.models import Lead
 from tests.factories import CustomerFactory, OrgUnitFactory
 from tests.scoping import build_world
@@ -120,3 +121,16 @@ def test_the_handover_offers_every_other_active_store(world, page_as):
 
     choices = [value for value, _ in page.context["store_form"].fields["store_code"].widget.choices]
     assert choices == ["", "S2", "S3"]
+
+
+def test_a_person_whose_only_store_closed_records_org_level_leads(world, page_as):
+    OrgUnit.objects.filter(code="S3").update(is_active=False)
+    client = page_as("bob")
+
+    page = client.get(ADD)
+    response = client.post(ADD, form(CustomerFactory(), store_code=""))
+
+    assert offered(page) == [""]
+    assert response.status_code == 302
+    # Not placed in the closed store, which takes no new lead (90038 when named).
+    assert Lead.objects.get(lead_for="Sofa").store is None
