@@ -142,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's backend, reading each user's role and stores with the user (crm/org/authentication.py).
+AUTHENTICATION_BACKENDS = ["crm.org.authentication.ScopedModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -203,8 +205,8 @@ BASIC_AUTH_FAILURE_WINDOW = int(os.environ.get("BASIC_AUTH_FAILURE_WINDOW", "300
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "crm.core.api.authentication.CachedBasicAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "crm.org.authentication.ScopedBasicAuthentication",
+        "crm.org.authentication.ScopedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.core.api.permissions.IsActiveStaff"],
     "DEFAULT_RENDERER_CLASSES": [

@@ -11,14 +11,15 @@ the page; its status log) and a loop.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import CharField, F, Field, Func, OuterRef, QuerySet, Value
+from django.db.models import Field, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from crm.core.parsing import parse_id
@@ -72,45 +73,68 @@ STATUS_FIELDS = (
 )
 
 
-class _JsonObject(Func):
-    # json_build_object, not Django's JSONObject (jsonb_build_object on PostgreSQL): jsonb
-    # sorts the keys, and the API's key order is part of its output.
-    function = "JSON_BUILD_OBJECT"
-    # A plain Field: psycopg already reads json as Python values (a JSONField would parse
-    # them again).
-    output_field = Field()
-
-    def __init__(self, **fields: Any) -> None:
-        pairs: list[Any] = []
-        for key, value in fields.items():
-            pairs += [Value(key), value if hasattr(value, "resolve_expression") else F(value)]
-        super().__init__(*pairs)
+# A date-time as the API writes it in UTC (``2026-12-03T21:36:37+00:00``, whole seconds),
+# written by PostgreSQL: the connection's time zone is UTC (Django sets it with USE_TZ).
+_MOMENT = "TO_CHAR({}, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM')"
 
 
-class _Moment(Func):
-    # A date-time as the API writes it in UTC (``2026-12-03T21:36:37+00:00``, whole seconds),
-    # written by PostgreSQL: the connection's time zone is UTC (Django sets it with USE_TZ).
-    template = "TO_CHAR(%(expressions)s, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM')"
-    output_field = CharField()
+def _column(model: type, name: str, alias: str) -> str:
+    return f'{alias}."{model._meta.get_field(name).column}"'
 
 
-def _history_in_sql(model: type, order: tuple[str, ...], customer: Any, **middle: Any) -> Any:
-    # FOLLOWUP_FIELDS' and STATUS_FIELDS' rows as JSON, in the same key order as ``history``.
-    return ArraySubquery(
-        model.objects.filter(lead_id=OuterRef("pk"))
-        .order_by(*order)
-        .values(
-            json=_JsonObject(
-                id="id",
-                leadId="lead_id",
-                userId=customer,
-                **middle,
-                notes="notes",
-                createdBy="created_by_id",
-                createdOn=_Moment("created_on"),
-            )
+@functools.cache
+def _history_sql() -> tuple[RawSQL, RawSQL]:
+    """Each lead's follow-ups and status log as arrays of JSON objects, in FOLLOWUP_FIELDS' and
+    STATUS_FIELDS' key order (``json_build_object``, not ``jsonb_build_object``, which sorts
+    the keys). Written once as SQL: built by the ORM's expressions, the two subqueries cost
+    more CPU to resolve and compile on each request than the rest of a page of ten leads."""
+    lead = f'"{Lead._meta.db_table}"'
+
+    def array(model: type, joins: str, order: tuple[str, ...], **middle: str) -> RawSQL:
+        pairs = {
+            "id": _column(model, "id", "h"),
+            "leadId": _column(model, "lead", "h"),
+            "userId": _column(Lead, "customer", lead),
+            **middle,
+            "notes": _column(model, "notes", "h"),
+            "createdBy": _column(model, "created_by", "h"),
+            "createdOn": _MOMENT.format(_column(model, "created_on", "h")),
+        }
+        body = ", ".join(f"'{key}', {value}" for key, value in pairs.items())
+        ordering = ", ".join(_column(model, name, "h") for name in order)
+        return RawSQL(
+            f'ARRAY(SELECT JSON_BUILD_OBJECT({body}) FROM "{model._meta.db_table}" h{joins}'
+            f" WHERE {_column(model, 'lead', 'h')} = {_column(Lead, 'id', lead)}"
+            f" ORDER BY {ordering})",
+            (),
+            # A plain Field: psycopg already reads json as Python values.
+            output_field=Field(),
         )
+
+    sub_status = LeadStatus._meta.get_field("sub_status").related_model
+    reason = LeadStatus._meta.get_field("reason").related_model
+    followups = array(
+        FollowUp,
+        "",
+        ("followed_up_on", "id"),
+        followedUpOn=_MOMENT.format(_column(FollowUp, "followed_up_on", "h")),
+        followedUpBy=_column(FollowUp, "followed_up_by", "h"),
+        scheduledFollowUp=_MOMENT.format(_column(FollowUp, "scheduled_follow_up", "h")),
+        nextFollowUp=_MOMENT.format(_column(FollowUp, "next_follow_up", "h")),
     )
+    statuses = array(
+        LeadStatus,
+        f' LEFT JOIN "{sub_status._meta.db_table}" s'
+        f' ON s."id" = {_column(LeadStatus, "sub_status", "h")}'
+        f' LEFT JOIN "{reason._meta.db_table}" r'
+        f' ON r."id" = {_column(LeadStatus, "reason", "h")}',
+        ("created_on", "id"),
+        status=_column(LeadStatus, "status", "h"),
+        subStatus=_column(sub_status, "name", "s"),
+        reasonId=_column(LeadStatus, "reason", "h"),
+        reason=_column(reason, "reason", "r"),
+    )
+    return followups, statuses
 
 
 def _history_by_database() -> bool:
@@ -124,28 +148,7 @@ def lead_values(leads: QuerySet[Lead]) -> QuerySet[Lead]:
     """The leads as the tuples ``lead_rows`` reads (page it, then hand the page over)."""
     if not _history_by_database():
         return leads.values_list(*LEAD_FIELDS)
-    customer = OuterRef("customer_id")
-    return leads.values_list(
-        *LEAD_FIELDS,
-        _history_in_sql(
-            FollowUp,
-            ("followed_up_on", "id"),
-            customer,
-            followedUpOn=_Moment("followed_up_on"),
-            followedUpBy="followed_up_by_id",
-            scheduledFollowUp=_Moment("scheduled_follow_up"),
-            nextFollowUp=_Moment("next_follow_up"),
-        ),
-        _history_in_sql(
-            LeadStatus,
-            ("created_on", "id"),
-            customer,
-            status="status",
-            subStatus="sub_status__name",
-            reasonId="reason_id",
-            reason="reason__reason",
-        ),
-    )
+    return leads.values_list(*LEAD_FIELDS, *_history_sql())
 
 
 def _moments(zone: datetime.tzinfo) -> Callable[[datetime.datetime | None], str | None]:

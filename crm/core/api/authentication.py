@@ -26,8 +26,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
+
+from ..db import PreparedQuery
 
 
 def _digest(*parts: str) -> str:
@@ -40,8 +44,48 @@ def _failure_keys(request: Request, username: str) -> list[str]:
     return [f"basic-fail:user:{_digest('user', username)}", f"basic-fail:ip:{address}"]
 
 
+def staff_users() -> QuerySet:
+    """The users as authentication reads them; a higher layer may read more with them in the
+    same query (``crm.org`` reads each user's role and stores)."""
+    return get_user_model()._default_manager.all()
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's token authentication, reading the user in one query whose SQL is compiled once
+    (building it anew on each request cost about a tenth of a short list's CPU)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._query = _token_query(type(self))
+
+    @classmethod
+    def users(cls) -> QuerySet:
+        return staff_users()
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, str]:
+        user = next(iter(self._query.raw(key)), None)
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return user, key
+
+
+_TOKEN_QUERIES: dict[type, PreparedQuery] = {}
+
+
+def _token_query(cls: type[TokenAuthentication]) -> PreparedQuery:
+    if cls not in _TOKEN_QUERIES:
+        _TOKEN_QUERIES[cls] = PreparedQuery(lambda key: cls.users().filter(auth_token__key=key))
+    return _TOKEN_QUERIES[cls]
+
+
 class CachedBasicAuthentication(authentication.BasicAuthentication):
     """DRF's HTTP Basic, with verified credentials remembered for a short time."""
+
+    @classmethod
+    def users(cls) -> QuerySet:
+        return staff_users()
 
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
         # Kept for authenticate_credentials(), which DRF calls with the request too.
@@ -56,7 +100,7 @@ class CachedBasicAuthentication(authentication.BasicAuthentication):
         remembered = cache.get(key)
         if remembered is not None:
             user_id, fingerprint = remembered
-            user = get_user_model()._default_manager.filter(pk=user_id).first()
+            user = self.users().filter(pk=user_id).first()
             if (
                 user is not None
                 and user.is_active
