@@ -19,7 +19,26 @@ from .scope import with_scope
 
 
 class ScopedModelBackend(ModelBackend):
-    """Django's backend (the login page, sessions), with the scope read with the user."""
+    """Django's backend (the login page, sessions, HTTP Basic's first request), with the scope
+    read with the user."""
+
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
+        # ModelBackend.authenticate, reading the user through with_scope().
+        users = with_scope(staff_users())
+        field = users.model.USERNAME_FIELD
+        username = kwargs.get(field) if username is None else username
+        if username is None or password is None:
+            return None
+        user = users.filter(**{field: username}).first()
+        if user is None:
+            # Run the hasher anyway, so that a missing user takes as long as a wrong password.
+            users.model().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
 
     def get_user(self, user_id: Any) -> Any:
         user = with_scope(staff_users()).filter(pk=user_id).first()

@@ -76,7 +76,9 @@ _TOKEN_QUERIES: dict[type, PreparedQuery] = {}
 
 def _token_query(cls: type[TokenAuthentication]) -> PreparedQuery:
     if cls not in _TOKEN_QUERIES:
-        _TOKEN_QUERIES[cls] = PreparedQuery(lambda key: cls.users().filter(auth_token__key=key))
+        _TOKEN_QUERIES[cls] = PreparedQuery(
+            lambda key: cls.users().filter(auth_token__key=key), "\x00key\x00"
+        )
     return _TOKEN_QUERIES[cls]
 
 
