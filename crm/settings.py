@@ -134,7 +134,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "crm.User"
-# Django's backend, reading the session's user with their role and units (crm/org/auth.py);
+# Django's backend, reading the user with their role, stores and units (crm/org/auth.py);
 # Django's own stays listed so that sessions signed in before still load.
 AUTHENTICATION_BACKENDS = [
     "crm.org.auth.StaffBackend",
@@ -209,8 +209,8 @@ BASIC_AUTH_FAILURE_WINDOW = int(os.environ.get("BASIC_AUTH_FAILURE_WINDOW", "300
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "crm.core.api.authentication.CachedBasicAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "crm.org.auth.ScopedBasicAuthentication",
+        "crm.org.auth.ScopedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.core.api.permissions.IsActiveStaff"],
     "DEFAULT_RENDERER_CLASSES": [

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from crm.core.parsing import parse_id
 from crm.org.models import Role
-from crm.org.scope import is_org_admin, role_name, scope_for, stores_covered
+from crm.org.scope import is_org_admin, known_scope, role_name, scope_for, stores_covered
 
 from .errors import ErrorCode, coded_error
 from .models import Lead, Status
@@ -48,8 +48,16 @@ def visible_q(user: Any, prefix: str = "") -> Q | None:
     if user.is_superuser:
         return None
     own = Q(**{f"{prefix}owner_id": user.pk}) | Q(**{f"{prefix}created_by_id": user.pk})
-    stores = Q(**{f"{prefix}store_id__in": stores_covered(user.pk).values("pk")})
-    return Q(is_org_admin(user.pk)) | stores | own
+    scope = known_scope(user)
+    if scope is None:
+        # Not known yet: asked in the same query, at the cost of a plan that reads more rows.
+        stores = Q(**{f"{prefix}store_id__in": stores_covered(user.pk).values("pk")})
+        return Q(is_org_admin(user.pk)) | stores | own
+    if scope.everything:
+        return None
+    if not scope.store_ids:
+        return own
+    return Q(**{f"{prefix}store_id__in": sorted(scope.store_ids)}) | own
 
 
 def visible_leads(queryset: QuerySet[Lead], user: Any) -> QuerySet[Lead]:

@@ -305,6 +305,10 @@ def filtered_leads(params: Any, queryset: QuerySet[Lead], *, user: Any) -> Query
     lead."""
     if user is not None:
         queryset = visible_leads(queryset, user)
+    if not any(name in params for name in LeadFilter.base_filters):
+        # No search at all (the most common list request): the default order, without
+        # building and validating the filter form (a fifth of such a request's CPU).
+        return queryset.order_by(*ordering(None, None))
     filterset = LeadFilter(params, queryset=queryset, user=user)
     if not filterset.is_valid():
         raise ValidationError(filterset.form.errors.as_data())

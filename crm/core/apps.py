@@ -1,4 +1,6 @@
+import orjson
 from django.apps import AppConfig
+from psycopg.types.json import set_json_loads
 
 
 class CoreConfig(AppConfig):
@@ -8,3 +10,10 @@ class CoreConfig(AppConfig):
     name = "crm.core"
     label = "crm"
     verbose_name = "CRM"
+
+    def ready(self) -> None:
+        # PostgreSQL's ``json`` values (the API reads each lead's history as json objects)
+        # parsed by orjson rather than the standard library: several times faster. Django
+        # reads ``jsonb`` columns as text and parses them itself, so JSONFields are not
+        # affected.
+        set_json_loads(orjson.loads)

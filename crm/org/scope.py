@@ -2,20 +2,30 @@
 
 ``scope_for`` answers in Python (for permission checks: two queries at most, kept on the user
 object for the rest of the request); ``stores_covered`` is the same answer as a subquery, for
-lists that must not spend a query on it.
+lists that must not spend a query on it. ``with_scope`` reads the answer with the user, in the
+query that authenticates them, so that a request knows it before any list is read: the list's
+condition is then a plain list of store ids, which PostgreSQL answers from the indexes (a
+subquery OR-ed with other conditions makes it read every lead to count a scoped list).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Aggregate, CharField, Exists, Func, OuterRef, Q, QuerySet, Subquery
 
-from .auth import ROLE_ATTR
 from .models import OrgUnit, Role, StaffRole, UnitType
 
 _CACHE_ATTR = "_org_scope"
+# What ``with_scope`` reads with a user: their role, the stores they cover (all, and those that
+# take new leads), the codes of their units (for the navigation's "Store manager · S1, S2").
+ROLE_ATTR = "org_role"
+STORES_ATTR = "org_store_ids"
+ACTIVE_STORES_ATTR = "org_active_store_ids"
+UNITS_ATTR = "org_unit_codes"
+_ANNOTATIONS = (ROLE_ATTR, STORES_ATTR, ACTIVE_STORES_ATTR, UNITS_ATTR)
 
 
 @dataclass(frozen=True)
@@ -45,36 +55,113 @@ class Scope:
 NOBODY = Scope(user_id=None, role=None, everything=False, store_ids=frozenset())
 
 
-def scope_for(user: Any) -> Scope:
+class _Ids(Func):
+    """The ids a subquery selects, as one value: an array on PostgreSQL, "1,2" on SQLite."""
+
+    template = "ARRAY(%(expressions)s)"
+    arity = 1
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="(SELECT GROUP_CONCAT(ids.pk) FROM %(expressions)s ids)"
+        )
+
+
+class UnitCodes(Aggregate):
+    """Codes joined with commas (a unit code holds no comma: see the org services)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra,
+        )
+
+
+def with_scope(users: QuerySet) -> QuerySet:
+    """``users`` with their role, covered stores and unit codes read in the same query (small
+    subqueries): ``scope_for``, ``role_name`` and the navigation's label then need no query of
+    their own."""
+    stores = stores_covered(OuterRef("pk"))
+    codes = (
+        OrgUnit.objects.filter(staff_roles__user_id=OuterRef("pk"))
+        .order_by()
+        .values("staff_roles__user_id")
+        .annotate(codes=UnitCodes("code"))
+        .values("codes")
+    )
+    return users.annotate(
+        **{
+            ROLE_ATTR: Subquery(
+                StaffRole.objects.filter(user_id=OuterRef("pk")).values("role")[:1]
+            ),
+            STORES_ATTR: _Ids(Subquery(stores.values("pk"))),
+            ACTIVE_STORES_ATTR: _Ids(Subquery(stores.filter(is_active=True).values("pk"))),
+            UNITS_ATTR: Subquery(codes),
+        }
+    )
+
+
+def _scope(user: Any, role: str | None, stores: Callable[[], Iterable[tuple[int, bool]]]) -> Scope:
+    # ``stores``: the (id, active) pairs of the stores the role covers.
+    if role == Role.ADMIN:
+        return Scope(user.pk, role, True, frozenset())
+    if role is None:
+        return Scope(user.pk, None, False, frozenset())
+    pairs = list(stores())
+    return Scope(
+        user.pk,
+        role,
+        False,
+        frozenset(pk for pk, _ in pairs),
+        frozenset(pk for pk, active in pairs if active),
+    )
+
+
+def _annotated_ids(ids: Any) -> set[int]:
+    if isinstance(ids, str):  # SQLite's GROUP_CONCAT
+        return {int(pk) for pk in ids.split(",")}
+    return set(ids or ())
+
+
+def known_scope(user: Any) -> Scope | None:
+    """``user``'s scope when it is known without a query (kept from earlier in the request, or
+    read by ``with_scope``); None otherwise."""
     if user is None or not getattr(user, "is_authenticated", False):
         return NOBODY
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    if user.is_superuser:
-        scope = Scope(user.pk, Role.ADMIN, True, frozenset())
-    else:
-        role = StaffRole.objects.filter(user_id=user.pk).values_list("role", flat=True).first()
-        if role == Role.ADMIN:
-            scope = Scope(user.pk, role, True, frozenset())
-        elif role is None:
-            scope = Scope(user.pk, None, False, frozenset())
+    scope = getattr(user, _CACHE_ATTR, None)
+    if scope is None:
+        if user.is_superuser:
+            scope = Scope(user.pk, Role.ADMIN, True, frozenset())
+        elif hasattr(user, ROLE_ATTR):
+            ids = _annotated_ids(getattr(user, STORES_ATTR))
+            active = _annotated_ids(getattr(user, ACTIVE_STORES_ATTR))
+            pairs = [(pk, pk in active) for pk in ids]
+            scope = _scope(user, getattr(user, ROLE_ATTR), lambda: pairs)
         else:
-            stores = list(stores_covered(user.pk).values_list("pk", "is_active"))
-            scope = Scope(
-                user.pk,
-                role,
-                False,
-                frozenset(pk for pk, _ in stores),
-                frozenset(pk for pk, active in stores if active),
-            )
-    setattr(user, _CACHE_ATTR, scope)
+            return None
+        setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def scope_for(user: Any) -> Scope:
+    scope = known_scope(user)
+    if scope is None:
+        role = StaffRole.objects.filter(user_id=user.pk).values_list("role", flat=True).first()
+        stores = stores_covered(user.pk).values_list("pk", "is_active")
+        scope = _scope(user, role, lambda: stores)
+        setattr(user, _CACHE_ATTR, scope)
     return scope
 
 
 def role_name(user: Any) -> str | None:
-    """The user's role (ADMIN for a superuser, None for none): as the sign-in backend read it
-    with the session's user when it did (no query), else from their scope."""
+    """The user's role (ADMIN for a superuser, None for none): as ``with_scope`` read it with
+    the user when it did (no query), else from their scope."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if user.is_superuser:
@@ -86,8 +173,9 @@ def role_name(user: Any) -> str | None:
 
 def forget_scope(user: Any) -> None:
     """Drops the scope kept on ``user`` (after their role or units change)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, *_ANNOTATIONS):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def stores_covered(user_id: int) -> QuerySet[OrgUnit]:

@@ -12,9 +12,8 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from crm.core.errors import ErrorCode, coded_error
 from crm.core.models import User
 
-from .auth import ROLE_ATTR, UNITS_ATTR
 from .models import OrgUnit, Role, StaffRole, UnitType
-from .scope import scope_for
+from .scope import ROLE_ATTR, UNITS_ATTR, scope_for
 
 
 def org_unit_list(*, type: str | None = None) -> QuerySet[OrgUnit]:

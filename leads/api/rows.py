@@ -11,20 +11,23 @@ the page; its status log) and a loop.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import CharField, F, Field, Func, OuterRef, QuerySet, Value
+from django.db.models import Field, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from crm.core.db import PreparedQuery
 from crm.core.parsing import parse_id
 
-from ..access import visible_leads
+from ..access import visible_leads, visible_q
 from ..errors import ErrorCode, coded_error
+from ..filters import ordering
 from ..models import FollowUp, Lead, LeadStatus
 
 LEAD_FIELDS = (
@@ -72,45 +75,68 @@ STATUS_FIELDS = (
 )
 
 
-class _JsonObject(Func):
-    # json_build_object, not Django's JSONObject (jsonb_build_object on PostgreSQL): jsonb
-    # sorts the keys, and the API's key order is part of its output.
-    function = "JSON_BUILD_OBJECT"
-    # A plain Field: psycopg already reads json as Python values (a JSONField would parse
-    # them again).
-    output_field = Field()
-
-    def __init__(self, **fields: Any) -> None:
-        pairs: list[Any] = []
-        for key, value in fields.items():
-            pairs += [Value(key), value if hasattr(value, "resolve_expression") else F(value)]
-        super().__init__(*pairs)
+# A date-time as the API writes it in UTC (``2026-12-03T21:36:37+00:00``, whole seconds),
+# written by PostgreSQL: the connection's time zone is UTC (Django sets it with USE_TZ).
+_MOMENT = "TO_CHAR({}, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM')"
 
 
-class _Moment(Func):
-    # A date-time as the API writes it in UTC (``2026-12-03T21:36:37+00:00``, whole seconds),
-    # written by PostgreSQL: the connection's time zone is UTC (Django sets it with USE_TZ).
-    template = "TO_CHAR(%(expressions)s, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM')"
-    output_field = CharField()
+def _column(model: type, name: str, alias: str) -> str:
+    return f'{alias}."{model._meta.get_field(name).column}"'
 
 
-def _history_in_sql(model: type, order: tuple[str, ...], customer: Any, **middle: Any) -> Any:
-    # FOLLOWUP_FIELDS' and STATUS_FIELDS' rows as JSON, in the same key order as ``history``.
-    return ArraySubquery(
-        model.objects.filter(lead_id=OuterRef("pk"))
-        .order_by(*order)
-        .values(
-            json=_JsonObject(
-                id="id",
-                leadId="lead_id",
-                userId=customer,
-                **middle,
-                notes="notes",
-                createdBy="created_by_id",
-                createdOn=_Moment("created_on"),
-            )
+@functools.cache
+def _history_sql() -> tuple[RawSQL, RawSQL]:
+    """Each lead's follow-ups and status log as arrays of JSON objects, in FOLLOWUP_FIELDS' and
+    STATUS_FIELDS' key order (``json_build_object``, not ``jsonb_build_object``, which sorts
+    the keys). Written once as SQL: built by the ORM's expressions, the two subqueries cost
+    more CPU to resolve and compile on each request than the rest of a page of ten leads."""
+    lead = f'"{Lead._meta.db_table}"'
+
+    def array(model: type, joins: str, order: tuple[str, ...], **middle: str) -> RawSQL:
+        pairs = {
+            "id": _column(model, "id", "h"),
+            "leadId": _column(model, "lead", "h"),
+            "userId": _column(Lead, "customer", lead),
+            **middle,
+            "notes": _column(model, "notes", "h"),
+            "createdBy": _column(model, "created_by", "h"),
+            "createdOn": _MOMENT.format(_column(model, "created_on", "h")),
+        }
+        body = ", ".join(f"'{key}', {value}" for key, value in pairs.items())
+        ordering = ", ".join(_column(model, name, "h") for name in order)
+        return RawSQL(
+            f'ARRAY(SELECT JSON_BUILD_OBJECT({body}) FROM "{model._meta.db_table}" h{joins}'
+            f" WHERE {_column(model, 'lead', 'h')} = {_column(Lead, 'id', lead)}"
+            f" ORDER BY {ordering})",
+            (),
+            # A plain Field: psycopg already reads json as Python values.
+            output_field=Field(),
         )
+
+    sub_status = LeadStatus._meta.get_field("sub_status").related_model
+    reason = LeadStatus._meta.get_field("reason").related_model
+    followups = array(
+        FollowUp,
+        "",
+        ("followed_up_on", "id"),
+        followedUpOn=_MOMENT.format(_column(FollowUp, "followed_up_on", "h")),
+        followedUpBy=_column(FollowUp, "followed_up_by", "h"),
+        scheduledFollowUp=_MOMENT.format(_column(FollowUp, "scheduled_follow_up", "h")),
+        nextFollowUp=_MOMENT.format(_column(FollowUp, "next_follow_up", "h")),
     )
+    statuses = array(
+        LeadStatus,
+        f' LEFT JOIN "{sub_status._meta.db_table}" s'
+        f' ON s."id" = {_column(LeadStatus, "sub_status", "h")}'
+        f' LEFT JOIN "{reason._meta.db_table}" r'
+        f' ON r."id" = {_column(LeadStatus, "reason", "h")}',
+        ("created_on", "id"),
+        status=_column(LeadStatus, "status", "h"),
+        subStatus=_column(sub_status, "name", "s"),
+        reasonId=_column(LeadStatus, "reason", "h"),
+        reason=_column(reason, "reason", "r"),
+    )
+    return followups, statuses
 
 
 def _history_by_database() -> bool:
@@ -120,32 +146,55 @@ def _history_by_database() -> bool:
     return connection.vendor == "postgresql" and timezone.get_current_timezone_name() == "UTC"
 
 
-def lead_values(leads: QuerySet[Lead]) -> QuerySet[Lead]:
-    """The leads as the tuples ``lead_rows`` reads (page it, then hand the page over)."""
+def _values(leads: QuerySet[Lead]) -> QuerySet[Lead]:
     if not _history_by_database():
         return leads.values_list(*LEAD_FIELDS)
-    customer = OuterRef("customer_id")
-    return leads.values_list(
-        *LEAD_FIELDS,
-        _history_in_sql(
-            FollowUp,
-            ("followed_up_on", "id"),
-            customer,
-            followedUpOn=_Moment("followed_up_on"),
-            followedUpBy="followed_up_by_id",
-            scheduledFollowUp=_Moment("scheduled_follow_up"),
-            nextFollowUp=_Moment("next_follow_up"),
-        ),
-        _history_in_sql(
-            LeadStatus,
-            ("created_on", "id"),
-            customer,
-            status="status",
-            subStatus="sub_status__name",
-            reasonId="reason_id",
-            reason="reason__reason",
-        ),
+    return leads.values_list(*LEAD_FIELDS, *_history_sql())
+
+
+# The most frequent reads, for whoever sees every lead (an integration's account, an admin):
+# the newest leads, and one lead by id. Their SQL is compiled once (crm.core.db.PreparedQuery):
+# building and compiling the ORM's query cost as much CPU as the rest of such a request.
+_NEWEST = PreparedQuery(lambda: _values(Lead.objects.order_by(*ordering(None, None))))
+_ONE = PreparedQuery(lambda pk: _values(Lead.objects.filter(pk=pk)), -7_031_965_417)
+
+
+class _Newest:
+    """``lead_values()`` of every lead in the default order: a window of it (``[a:b]``) is
+    read with SQL compiled once; anything else is asked of the queryset."""
+
+    def __init__(self, leads: QuerySet[Lead]) -> None:
+        self._leads = leads
+
+    def __getitem__(self, window: Any) -> Any:
+        if isinstance(window, slice) and window.step is None and window.stop is not None:
+            start = window.start or 0
+            return _NEWEST.rows(limit=max(window.stop - start, 0), offset=start)
+        return _values(self._leads)[window]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_values(self._leads), name)
+
+
+def _is_newest(leads: QuerySet[Lead]) -> bool:
+    # Every lead, no condition, in the default order: what _NEWEST reads.
+    query = leads.query
+    return (
+        leads.model is Lead
+        and not query.where
+        and not query.annotations
+        and not query.extra
+        and not query.distinct
+        and not query.is_sliced
+        and query.order_by == tuple(ordering(None, None))
     )
+
+
+def lead_values(leads: QuerySet[Lead]) -> Any:
+    """The leads as the tuples ``lead_rows`` reads (page it, then hand the page over)."""
+    if _history_by_database() and _is_newest(leads):
+        return _Newest(leads)
+    return _values(leads)
 
 
 def _moments(zone: datetime.tzinfo) -> Callable[[datetime.datetime | None], str | None]:
@@ -291,10 +340,15 @@ def lead_row_get(*, lead_id: Any, user: Any) -> dict[str, Any]:
     not see). ``user`` None: whoever just changed it, whether or not they still see it (a
     handover to a store they do not cover)."""
     pk = parse_id(lead_id)
-    leads = Lead.objects.filter(pk=pk)
-    if user is not None:
-        leads = visible_leads(leads, user)
-    rows = lead_rows(lead_values(leads)) if pk is not None else []
+    if pk is None:
+        rows = []
+    elif _history_by_database() and (user is None or visible_q(user) is None):
+        rows = lead_rows(_ONE.rows(pk))
+    else:
+        leads = Lead.objects.filter(pk=pk)
+        if user is not None:
+            leads = visible_leads(leads, user)
+        rows = lead_rows(_values(leads))
     if not rows:
         raise ValidationError({"lead": [coded_error(ErrorCode.LEAD_NOT_FOUND)]})
     return rows[0]

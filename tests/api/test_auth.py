@@ -3,11 +3,14 @@ org configuration."""
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from leads.models import Reason, SubStatus
 from tests.factories import PASSWORD, UserFactory
+from tests.scoping import build_world
 
 from .conftest import assert_error_envelope, basic
 
@@ -141,3 +144,46 @@ def test_a_manager_with_the_permissions_adds_both(manager_api):
     assert reasons.status_code == 200 and sub.status_code == 200
     assert Reason.objects.get().reason == "Too expensive"
     assert SubStatus.objects.filter(status="ON_HOLD", name="Later").exists()
+
+
+def _token_client(user) -> tuple[APIClient, Token]:
+    token = Token.objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client, token
+
+
+def test_a_deleted_token_stops_working_at_once(staff):
+    client, token = _token_client(staff)
+    assert client.get("/v2/leads").status_code == 200
+
+    token.delete()
+
+    assert_error_envelope(client.get("/v2/leads"), 401, 90001)
+
+
+def test_the_token_of_a_deactivated_user_stops_working_at_once(staff):
+    client, _ = _token_client(staff)
+    assert client.get("/v2/leads").status_code == 200
+
+    staff.is_active = False
+    staff.save(update_fields=["is_active"])
+
+    assert_error_envelope(client.get("/v2/leads"), 401, 90001)
+
+
+def test_a_token_reads_its_user_and_their_role_in_one_query():
+    world = build_world()
+    client, _ = _token_client(world.users["alice"])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/v2/leads")
+
+    # The token's user comes with their role and stores; the count and the page then filter by
+    # store ids, with no query or subquery of the org's tables of their own.
+    auth, *lists = [query["sql"] for query in queries.captured_queries]
+    assert "authtoken_token" in auth and "org_staffrole" in auth
+    assert lists and not any("org_staffrole" in sql for sql in lists)
+    assert {lead["id"] for lead in response.json()["data"]} == {
+        world.leads[name].pk for name in ("alice_s1", "ann_s1", "free_s1")
+    }

@@ -1,10 +1,14 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from crm.core.errors import error_code_of
 from crm.org.models import OrgUnit, Role, UnitType
-from crm.org.scope import scope_for
+from crm.org.scope import forget_scope, known_scope, scope_for, with_scope
+from leads.access import visible_leads
+from leads.models import Lead
 from tests.factories import NO_ROLE, OrgUnitFactory, UserFactory, give_role
+from tests.scoping import SEES, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +87,36 @@ def test_till_of_a_store_is_valid(chain):
     till.full_clean()
     till.save()
     assert till.store_id_for_leads == chain["S1"].pk
+
+
+def test_the_scope_read_with_the_user_is_the_scope_read_on_its_own(db):
+    world = build_world()
+    for name in SEES:
+        plain = get_user_model().objects.get(pk=world.users[name].pk)
+        assert known_scope(plain) is None or plain.is_superuser
+        annotated = with_scope(get_user_model().objects).get(pk=plain.pk)
+        assert known_scope(annotated) == scope_for(plain), name
+
+
+def test_a_list_sees_the_same_leads_whichever_way_the_scope_was_read(db):
+    world = build_world()
+    for name, names in SEES.items():
+        plain = get_user_model().objects.get(pk=world.users[name].pk)
+        annotated = with_scope(get_user_model().objects).get(pk=plain.pk)
+        by_subquery = visible_leads(Lead.objects.all(), plain)
+        by_ids = visible_leads(Lead.objects.all(), annotated)
+        # The second is a plain condition on store ids: no subquery of the org's tables.
+        assert "org_staffrole" not in str(by_ids.query), name
+        assert world.names(by_subquery.values_list("pk", flat=True)) == names
+        assert world.names(by_ids.values_list("pk", flat=True)) == names
+
+
+def test_forgetting_the_scope_drops_what_was_read_with_the_user(chain):
+    alice = UserFactory()
+    give_role(alice, Role.ASSOCIATE, chain["S1"])
+    annotated = with_scope(get_user_model().objects).get(pk=alice.pk)
+    assert known_scope(annotated).store_ids == {chain["S1"].pk}
+    give_role(alice, Role.ASSOCIATE, chain["S2"])
+    forget_scope(annotated)
+    assert known_scope(annotated) is None
+    assert scope_for(annotated).store_ids == {chain["S2"].pk}

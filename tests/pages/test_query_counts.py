@@ -156,9 +156,10 @@ def test_customer_page_budget(staff_client, staff, catalog, django_assert_num_qu
 
 
 # frame + lead, catalog name, sub-statuses, reasons, owners, extended-field definitions; the
-# user's role (may they hand the lead over?) and the stores to offer; the timeline: status
-# changes, follow-ups, owner changes, store changes
-LEAD_PAGE = FRAME_QUERIES + 6 + 2 + 4
+# stores to offer (the user's role, which says whether they may hand the lead over, comes with
+# the user: crm/org/auth.py); the timeline: status changes, follow-ups, owner
+# changes, store changes
+LEAD_PAGE = FRAME_QUERIES + 6 + 1 + 4
 
 
 @pytest.mark.parametrize("rows", [10, MANY])

@@ -200,3 +200,4 @@ class CachedBasicScheme(BasicScheme):
     sees)."""
 
     target_class = "crm.core.api.authentication.CachedBasicAuthentication"
+    match_subclasses = True
