@@ -305,6 +305,10 @@ def filtered_leads(params: Any, queryset: QuerySet[Lead], *, user: Any) -> Query
     lead."""
     if user is not None:
         queryset = visible_leads(queryset, user)
+    if params.keys().isdisjoint(LeadFilter.base_filters):
+        # No search parameter at all (the first page of a list): nothing to validate, and
+        # the filter set's form would only clean every field to nothing.
+        return queryset.order_by(*ordering(None, None))
     filterset = LeadFilter(params, queryset=queryset, user=user)
     if not filterset.is_valid():
         raise ValidationError(filterset.form.errors.as_data())
