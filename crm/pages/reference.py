@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 from crm.org.models import OrgUnit
-from crm.org.selectors import active_stores
+from crm.org.selectors import store_list
 from leads.models import OrgSource, Reason, SubStatus
 from leads.selectors import assignable_owners, org_source_list, reason_list, substatus_list
 
@@ -78,6 +78,7 @@ class Store(NamedTuple):
     pk: int
     code: str
     name: str
+    is_active: bool
 
     def __str__(self) -> str:  # as OrgUnit's
         return f"{self.code} · {self.name}"
@@ -89,7 +90,24 @@ class ReferenceLists:
     sources: tuple[Source, ...]  # by id
     sub_statuses: tuple[SubStatusRow, ...]  # every one, by status and name
     reasons: tuple[ReasonRow, ...]  # every one, by id
-    stores: tuple[Store, ...]  # active stores, by code
+    stores: tuple[Store, ...]  # every store, by code
+
+    # The list page names each lead's source, sub-status and store from these, not by joins.
+    @property
+    def source_names(self) -> dict[int, str]:
+        return {source.pk: source.name for source in self.sources}
+
+    @property
+    def sub_status_by_id(self) -> dict[int, SubStatusRow]:
+        return {sub.pk: sub for sub in self.sub_statuses}
+
+    @property
+    def store_by_id(self) -> dict[int, Store]:
+        return {store.pk: store for store in self.stores}
+
+    @property
+    def active_stores(self) -> list[Store]:
+        return [store for store in self.stores if store.is_active]
 
     @property
     def active_sub_statuses(self) -> list[SubStatusRow]:
@@ -115,7 +133,9 @@ def read_reference_lists() -> ReferenceLists:
         reasons=tuple(
             ReasonRow(*row) for row in reason_list().values_list("pk", "reason", "is_active")
         ),
-        stores=tuple(Store(*row) for row in active_stores().values_list("pk", "code", "name")),
+        stores=tuple(
+            Store(*row) for row in store_list().values_list("pk", "code", "name", "is_active")
+        ),
     )
 
 

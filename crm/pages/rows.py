@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from leads.models import Lead
 
+from .reference import ReferenceLists
 from .templatetags.ui import initials, status_badge
 
 
@@ -56,21 +57,32 @@ def lead_list_rows(
     *,
     now: datetime.datetime,
     item_names: Mapping[tuple[str, str], str],
+    lists: ReferenceLists,
     bulk_by_id: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The list page's rows: one dict per lead (of ``lead_list_page_queryset()``) holding the
-    text of each cell, with the bulk action's result for the lead when there is one."""
+    """The list page's rows: one dict per lead (of ``lead_list_rows_queryset()``) holding the
+    text of each cell, with the bulk action's result for the lead when there is one. The
+    lead's source, sub-status and store are named from the reference ``lists``."""
     lead_url, customer_url = _url_maker("lead-detail"), _url_maker("customer-detail")
     moments = _Moments()
     bulk_by_id = bulk_by_id or {}
     badges: dict[tuple[str, Any], str] = {}  # a page holds a few of them, many times
+    sources, sub_statuses, stores = lists.source_names, lists.sub_status_by_id, lists.store_by_id
     rows = []
     for lead in leads:
         item_name = item_names.get((lead.type, lead.lead_for), "")
         customer, owner, result = lead.customer, lead.owner, bulk_by_id.get(str(lead.pk))
-        store = lead.store
+        # (A row the lists do not hold yet, in a process whose cached lists are older than
+        # it, is read by itself.)
+        store = (stores.get(lead.store_id) or lead.store) if lead.store_id else None
+        sub_status = (
+            (sub_statuses.get(lead.sub_status_id) or lead.sub_status)
+            if lead.sub_status_id
+            else None
+        )
         details = [lead.lead_for] if item_name else []
-        details += [f"#{lead.pk}", lead.get_type_display(), lead.org_source.name]
+        source = sources.get(lead.org_source_id) or lead.org_source.name
+        details += [f"#{lead.pk}", lead.get_type_display(), source]
         follow_up = lead.next_follow_up
         rows.append(
             {
@@ -85,7 +97,7 @@ def lead_list_rows(
                 "status": badges.get((lead.status, lead.sub_status_id))
                 or badges.setdefault(
                     (lead.status, lead.sub_status_id),
-                    status_badge(lead.status, lead.sub_status, stacked=True),
+                    status_badge(lead.status, sub_status, stacked=True),
                 ),
                 "store": store.code if store else "",
                 "store_name": store.name if store else "",

@@ -101,7 +101,7 @@ def test_the_lead_filters_are_written_as_the_field_template_writes_them():
     UserFactory(username="ravi", first_name="", last_name="")
     lists = reference_lists()
     data = {"status": "MAYBE", "owner": "ravi", "storeCode": "<S1>", "createdOnFrom": "x"}
-    args = {"owners": lists.owners, "sources": lists.sources, "stores": lists.stores}
+    args = {"owners": lists.owners, "sources": lists.sources, "stores": lists.active_stores}
     fast, django = _both(LeadSearchForm, data, sub_status_names=["A & B"], **args)
     fast.add_error("status", "92003 · Invalid Lead Status MAYBE")
     django.add_error("status", "92003 · Invalid Lead Status MAYBE")

@@ -55,7 +55,8 @@ def test_the_cached_lists_are_what_the_database_holds(staff):
 
     assert cached == read_reference_lists() == reference_lists()
     assert [owner.username for owner in cached.owners] == sorted([staff.username, "meera"])
-    assert [str(store) for store in cached.stores] == ["S1 · Indiranagar"]
+    assert [str(store) for store in cached.active_stores] == ["S1 · Indiranagar"]
+    assert [store.code for store in cached.stores] == ["S0", "S1"]
     assert [sub.name for sub in cached.sub_statuses] == ["Awaiting stock"]
     assert cached.active_sub_statuses == []
     assert [reason.reason for reason in cached.active_reasons] == ["Price"]

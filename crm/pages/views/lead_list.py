@@ -25,6 +25,7 @@ from leads.selectors import (
     assignable_owners,
     catalog_names,
     lead_list_page_queryset,
+    lead_list_rows_queryset,
     reason_list,
     substatus_list,
 )
@@ -64,19 +65,26 @@ def deleted_hidden(request: HttpRequest) -> bool:
 
 
 def search_leads(
-    request: HttpRequest, *, lists: ReferenceLists, sub_statuses: list[Any]
+    request: HttpRequest,
+    *,
+    lists: ReferenceLists,
+    sub_statuses: list[Any],
+    queryset: QuerySet[Lead] | None = None,
 ) -> tuple[LeadSearchForm, QuerySet[Lead]]:
     """The filter bar of the list and the board, and the leads its query string selects (none
-    when a filter is refused: the form then shows the coded errors)."""
+    when a filter is refused: the form then shows the coded errors), from ``queryset``
+    (``lead_list_page_queryset()`` when not given)."""
     search = LeadSearchForm(
         request.GET,
         owners=lists.owners,
         sources=lists.sources,
         sub_status_names=sorted({sub.name for sub in sub_statuses}),
-        stores=lists.stores,
+        stores=lists.active_stores,
     )
     try:
-        leads = list_page_leads(request, lead_list_page_queryset())
+        leads = list_page_leads(
+            request, lead_list_page_queryset() if queryset is None else queryset
+        )
     except ValidationError as exc:
         search.add_filter_errors(exc)
         leads = Lead.objects.none()
@@ -96,7 +104,9 @@ def is_filtered(params: Any) -> bool:
 def lead_list(request: HttpRequest) -> HttpResponse:
     lists = reference_lists()
     sub_statuses = lists.active_sub_statuses
-    search, leads = search_leads(request, lists=lists, sub_statuses=sub_statuses)
+    search, leads = search_leads(
+        request, lists=lists, sub_statuses=sub_statuses, queryset=lead_list_rows_queryset()
+    )
     paginator = ListPaginator(leads, page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     bulk_result = request.session.pop(BULK_RESULT_KEY, None)
@@ -112,6 +122,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         leads_on_page,
         now=timezone.now(),
         item_names=catalog_names(leads=leads_on_page),
+        lists=lists,
         bulk_by_id=bulk_by_id,
     )
     context = {
