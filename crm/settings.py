@@ -256,6 +256,10 @@ SPECTACULAR_SETTINGS = {
 LEADS_BULK_MAX_ITEMS = int(os.environ.get("LEADS_BULK_MAX_ITEMS", "100"))
 # How long a list total of 10 000 rows or more may be reused (0: count every time).
 LEADS_COUNT_CACHE_SECONDS = int(os.environ.get("LEADS_COUNT_CACHE_SECONDS", "10"))
+# How long the lead list's and the board's reference lists (owners, sources, sub-statuses,
+# reasons, stores) stay cached; a change replaces them at once where the cache is shared
+# (crm/pages/reference.py). 0: read on every page.
+REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "60"))
 # How long an Idempotency-Key is remembered.
 LEADS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LEADS_IDEMPOTENCY_TTL_HOURS", "24"))
 # CSV imports run in a detached `manage.py import_leads --job` process; off, the page runs them

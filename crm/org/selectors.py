@@ -131,9 +131,14 @@ def stores_condition(*, entity_type: Any, code: Any, field: str = "entityCode") 
     return Q(store_id=unit.pk)
 
 
+def store_list() -> Any:
+    """Every store (inactive ones still hold their leads), by code."""
+    return OrgUnit.objects.filter(type=UnitType.STORE).order_by("code")
+
+
 def active_stores() -> Any:
     """The stores a lead may be placed in, by code."""
-    return OrgUnit.objects.filter(type=UnitType.STORE, is_active=True).order_by("code")
+    return store_list().filter(is_active=True)
 
 
 def store_choices_for(user: Any) -> tuple[list[OrgUnit], OrgUnit | None]:

@@ -7,3 +7,8 @@ class PagesConfig(AppConfig):
     name = "crm.pages"
     label = "pages"
     verbose_name = "Staff pages"
+
+    def ready(self) -> None:
+        from .reference import connect_signals
+
+        connect_signals()

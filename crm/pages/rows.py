@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from html import escape
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.safestring import SafeString, mark_safe
 
 from leads.models import Lead
 
+from .reference import ReferenceLists
 from .templatetags.ui import initials, status_badge
 
 
@@ -54,19 +57,32 @@ def lead_list_rows(
     *,
     now: datetime.datetime,
     item_names: Mapping[tuple[str, str], str],
+    lists: ReferenceLists,
     bulk_by_id: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The list page's rows: one dict per lead (of ``lead_list_page_queryset()``) holding the
-    text of each cell, with the bulk action's result for the lead when there is one."""
+    """The list page's rows: one dict per lead (of ``lead_list_rows_queryset()``) holding the
+    text of each cell, with the bulk action's result for the lead when there is one. The
+    lead's source, sub-status and store are named from the reference ``lists``."""
     lead_url, customer_url = _url_maker("lead-detail"), _url_maker("customer-detail")
     moments = _Moments()
     bulk_by_id = bulk_by_id or {}
+    badges: dict[tuple[str, Any], str] = {}  # a page holds a few of them, many times
+    sources, sub_statuses, stores = lists.source_names, lists.sub_status_by_id, lists.store_by_id
     rows = []
     for lead in leads:
         item_name = item_names.get((lead.type, lead.lead_for), "")
         customer, owner, result = lead.customer, lead.owner, bulk_by_id.get(str(lead.pk))
+        # (A row the lists do not hold yet, in a process whose cached lists are older than
+        # it, is read by itself.)
+        store = (stores.get(lead.store_id) or lead.store) if lead.store_id else None
+        sub_status = (
+            (sub_statuses.get(lead.sub_status_id) or lead.sub_status)
+            if lead.sub_status_id
+            else None
+        )
         details = [lead.lead_for] if item_name else []
-        details += [f"#{lead.pk}", lead.get_type_display(), lead.org_source.name]
+        source = sources.get(lead.org_source_id) or lead.org_source.name
+        details += [f"#{lead.pk}", lead.get_type_display(), source]
         follow_up = lead.next_follow_up
         rows.append(
             {
@@ -78,7 +94,13 @@ def lead_list_rows(
                 "customer_url": customer_url(lead.customer_id),
                 "customer": customer.full_name or "Unnamed customer",
                 "contact": customer.mobile or customer.email or "",
-                "status": status_badge(lead.status, lead.sub_status, stacked=True),
+                "status": badges.get((lead.status, lead.sub_status_id))
+                or badges.setdefault(
+                    (lead.status, lead.sub_status_id),
+                    status_badge(lead.status, sub_status, stacked=True),
+                ),
+                "store": store.code if store else "",
+                "store_name": store.name if store else "",
                 "owner": owner.get_username() if owner else "",
                 "owner_initials": initials(owner) if owner else "",
                 "follow_up": moments.day_time(follow_up) if follow_up else "",
@@ -91,3 +113,49 @@ def lead_list_rows(
             }
         )
     return rows
+
+
+def _row_html(row: Mapping[str, Any]) -> str:
+    """One ``<tr>`` of the list, as the template wrote it from the row's text (escaped here)."""
+    e = escape
+    owner = (
+        f'<span class="owner"><span class="avatar avatar-sm" aria-hidden="true">'
+        f"{e(row['owner_initials'])}</span>{e(row['owner'])}</span>"
+        if row["owner"]
+        else '<span class="muted">Unassigned</span>'
+    )
+    store = (
+        f'<span title="{e(row["store_name"])}">{e(row["store"])}</span>'
+        if row["store"]
+        else '<span class="muted" title="No store: an org-level lead">—</span>'
+    )
+    follow_up = (
+        f'<span class="{"overdue" if row["overdue"] else ""}" '
+        f'title="{e(row["follow_up_title"])}">{e(row["follow_up"])}</span>'
+        if row["follow_up"]
+        else '<span class="muted">—</span>'
+    )
+    return (
+        f'<tr class="{e(row["css"])}">'
+        f'<td class="cell-check"><input type="checkbox" name="lead_ids" value="{row["id"]}" '
+        f'aria-label="Select lead {row["id"]}"></td>'
+        f'<td data-label="Lead" class="cell-lead"><a class="row-link" href="{e(row["url"])}">'
+        f'{e(row["item"])}</a> <span class="muted small">{e(row["details"])}</span></td>'
+        f'<td data-label="Customer" class="cell-customer"><a href="{e(row["customer_url"])}">'
+        f'{e(row["customer"])}</a> <span class="muted small">{e(row["contact"])}</span></td>'
+        f'<td data-label="Store" class="cell-store">{store}</td>'
+        f'<td data-label="Status" class="cell-status">{row["status"]}</td>'
+        f'<td data-label="Owner">{owner}</td>'
+        f'<td data-label="Next follow-up" class="cell-date">{follow_up}</td>'
+        f'<td data-label="Created / updated" class="cell-date"><span class="stack-inline">'
+        f'<span title="Created {e(row["created_title"])}">{e(row["created"])}</span>'
+        f'<span class="muted small" title="Last updated {e(row["updated_title"])}">upd. '
+        f"{e(row['updated'])}</span></span></td>"
+        "</tr>\n"
+    )
+
+
+def lead_list_rows_html(rows: Iterable[Mapping[str, Any]]) -> SafeString:
+    """The table body's rows (of ``lead_list_rows``): one string, without a template lookup
+    per value. ``status`` is the badge's HTML already; every other value is escaped here."""
+    return mark_safe("".join(_row_html(row) for row in rows))

@@ -192,3 +192,21 @@ def test_every_sort_of_the_list_has_an_index_on_postgresql(db):
         definitions = " ".join(row[0] for row in cursor.fetchall())
     assert "(next_follow_up DESC NULLS LAST, id DESC)" in definitions
     assert "(next_follow_up) WHERE" in definitions
+
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_a_list_without_search_parameters_is_the_query_of_an_empty_search(db, scoped):
+    """No search parameter skips the filter set's validation: the same query, the same leads."""
+    from crm.org.models import Role
+    from tests.factories import OrgUnitFactory, give_role
+
+    user = UserFactory()
+    if scoped:
+        give_role(user, Role.ASSOCIATE, OrgUnitFactory(code="S1"))
+    LeadFactory.create_batch(3)
+
+    bare = filtered_leads(QueryDict("limit=10&page=2"), selectors.lead_base_queryset(), user=user)
+    empty = filtered_leads(QueryDict("q=&status="), selectors.lead_base_queryset(), user=user)
+
+    assert str(bare.query) == str(empty.query)
+    assert list(bare) == list(empty)

@@ -304,3 +304,32 @@ def test_a_closed_lead_is_never_shown_overdue(staff_client):
 
     [row] = response.context["rows"]
     assert row["overdue"] is False and 'class="overdue"' not in response.content.decode()
+
+
+def test_each_row_shows_its_store_code_with_the_name_on_hover(staff_client):
+    from tests.factories import OrgUnitFactory
+
+    store = OrgUnitFactory(code="B001", name="Bandra <West>")
+    in_store = LeadFactory(store=store)
+    org_level = LeadFactory(store=None)
+
+    response = staff_client.get(LIST)
+
+    rows = {row["id"]: row for row in response.context["rows"]}
+    assert (rows[in_store.pk]["store"], rows[in_store.pk]["store_name"]) == ("B001", store.name)
+    assert rows[org_level.pk]["store"] == ""
+    html = response.content.decode()
+    assert "<th>Store</th>" in html
+    cell = '<td data-label="Store" class="cell-store"><span title="Bandra &lt;West&gt;">B001</span>'
+    assert cell in html
+    assert 'title="No store: an org-level lead">—</span>' in html
+
+
+def test_the_rows_are_escaped(staff_client):
+    customer = CustomerFactory(first_name='"><img src=x>', last_name="&", email="a@b.example")
+    LeadFactory(customer=customer, lead_for="<b>bold</b>")
+
+    html = staff_client.get(LIST).content.decode()
+
+    assert "<img src=x>" not in html and "<b>bold</b>" not in html
+    assert "&quot;&gt;&lt;img src=x&gt; &amp;" in html and "&lt;b&gt;bold&lt;/b&gt;" in html

@@ -20,7 +20,6 @@ from leads.filters import filtered_leads
 from leads.models import Lead
 from leads.selectors import (
     BOARD_STATUSES,
-    assignable_owners,
     board_column_page,
     board_columns,
     lead_list_page_queryset,
@@ -30,6 +29,7 @@ from leads.selectors import (
 )
 
 from ..access import staff_required
+from ..reference import reference_lists
 from .lead_list import is_filtered, search_leads
 
 # Cards per column and per "More": a column never loads all its leads.
@@ -53,10 +53,9 @@ def _query_without(params: Any, *names: str) -> str:
 
 @staff_required
 def lead_board(request: HttpRequest) -> HttpResponse:
-    owners = list(assignable_owners())
-    sub_statuses = list(substatus_list())
-    reasons = list(reason_list())
-    search, leads = search_leads(request, owners=owners, sub_statuses=sub_statuses)
+    lists = reference_lists()
+    sub_statuses = list(lists.sub_statuses)
+    search, leads = search_leads(request, lists=lists, sub_statuses=sub_statuses)
     columns = board_columns(leads, per_column=PER_COLUMN, statuses=_shown_statuses(request.GET))
     context = {
         "search": search,
@@ -65,7 +64,7 @@ def lead_board(request: HttpRequest) -> HttpResponse:
         "import_job_id": parse_id(request.GET.get("importJob")),
         "filter_query": _query_without(request.GET, "page", "per_page"),
         "move_form": StatusChangeForm(
-            sub_statuses=sub_statuses, reasons=reasons, auto_id="move-%s"
+            sub_statuses=sub_statuses, reasons=lists.reasons, auto_id="move-%s"
         ),
         "sub_status_map": sub_status_map(sub_statuses),
         "now": timezone.now(),

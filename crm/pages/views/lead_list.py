@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from crm.core.paging import ListPaginator
 from crm.core.parsing import parse_id
-from crm.org.selectors import active_stores
 from crm.pages.forms import PAGE_SIZES, BulkActionForm, LeadSearchForm, sub_status_map
 from leads.access import may_bulk_close
 from leads.errors import error_items
@@ -27,13 +26,14 @@ from leads.selectors import (
     assignable_owners,
     catalog_names,
     lead_list_page_queryset,
-    org_source_list,
+    lead_list_rows_queryset,
     reason_list,
     substatus_list,
 )
 
 from ..access import staff_required
-from ..rows import lead_list_rows
+from ..reference import ReferenceLists, reference_lists
+from ..rows import lead_list_rows, lead_list_rows_html
 from ..selectors import saved_view_list
 from ..services import saved_view_delete, saved_view_save, view_query
 from ..templatetags.ui import LIST_QUERY_COOKIE
@@ -66,19 +66,26 @@ def deleted_hidden(request: HttpRequest) -> bool:
 
 
 def search_leads(
-    request: HttpRequest, *, owners: list[Any], sub_statuses: list[Any]
+    request: HttpRequest,
+    *,
+    lists: ReferenceLists,
+    sub_statuses: list[Any],
+    queryset: QuerySet[Lead] | None = None,
 ) -> tuple[LeadSearchForm, QuerySet[Lead]]:
     """The filter bar of the list and the board, and the leads its query string selects (none
-    when a filter is refused: the form then shows the coded errors)."""
+    when a filter is refused: the form then shows the coded errors), from ``queryset``
+    (``lead_list_page_queryset()`` when not given)."""
     search = LeadSearchForm(
         request.GET,
-        owners=owners,
-        sources=list(org_source_list()),
+        owners=lists.owners,
+        sources=lists.sources,
         sub_status_names=sorted({sub.name for sub in sub_statuses}),
-        stores=list(active_stores()),
+        stores=lists.active_stores,
     )
     try:
-        leads = list_page_leads(request, lead_list_page_queryset())
+        leads = list_page_leads(
+            request, lead_list_page_queryset() if queryset is None else queryset
+        )
     except ValidationError as exc:
         search.add_filter_errors(exc)
         leads = Lead.objects.none()
@@ -96,22 +103,30 @@ def is_filtered(params: Any) -> bool:
 
 @staff_required
 def lead_list(request: HttpRequest) -> HttpResponse:
-    owners = list(assignable_owners())
-    sub_statuses = list(substatus_list(active_only=True))
-    reasons = list(reason_list(active_only=True))
-    search, leads = search_leads(request, owners=owners, sub_statuses=sub_statuses)
+    lists = reference_lists()
+    sub_statuses = lists.active_sub_statuses
+    search, leads = search_leads(
+        request, lists=lists, sub_statuses=sub_statuses, queryset=lead_list_rows_queryset()
+    )
     paginator = ListPaginator(leads, page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     bulk_result = request.session.pop(BULK_RESULT_KEY, None)
     bulk_form = BulkActionForm(
-        owners=owners,
+        owners=lists.owners,
         sub_statuses=sub_statuses,
-        reasons=reasons,
+        reasons=lists.active_reasons,
         may_close=may_bulk_close(request.user),
         auto_id="bulk-%s",
     )
     leads_on_page = list(page.object_list)
     bulk_by_id = {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])}
+    rows = lead_list_rows(
+        leads_on_page,
+        now=timezone.now(),
+        item_names=catalog_names(leads=leads_on_page),
+        lists=lists,
+        bulk_by_id=bulk_by_id,
+    )
     context = {
         "search": search,
         "saved_views": saved_view_list(owner=request.user),
@@ -119,12 +134,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "view_query": view_query(request.GET),
         "page": page,
         "leads": leads_on_page,
-        "rows": lead_list_rows(
-            leads_on_page,
-            now=timezone.now(),
-            item_names=catalog_names(leads=leads_on_page),
-            bulk_by_id=bulk_by_id,
-        ),
+        "rows": rows,
+        "rows_html": lead_list_rows_html(rows),
         "paginator": paginator,
         "page_sizes": PAGE_SIZES,
         "per_page": paginator.per_page,

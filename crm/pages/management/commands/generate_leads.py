@@ -39,6 +39,7 @@ from crm.core.db import copy_rows
 from crm.org.models import OrgUnit, Role, StaffRole, UnitType
 from crm.pages.management.commands.seed_demo import FIRST_NAMES, LAST_NAMES, NOTES
 from crm.pages.management.commands.seed_demo import Command as SeedDemo
+from crm.pages.reference import reference_lists_changed
 from customers.models import Customer
 from leads.models import (
     ACTIVE_STATUSES,
@@ -167,6 +168,8 @@ class Command(BaseCommand):
             token = self._bench_user()
             self._org()
             catalog = self._catalog()
+            # Staff and stores went in by bulk inserts, which send no signals.
+            reference_lists_changed()
         if options["replace"]:
             self._remove_existing()
         with transaction.atomic():
