@@ -89,8 +89,13 @@ class OrgAdminViewSet(ApiViewSet):
     # A field sent as any JSON value (a choice), refused unless text with its code.
     choice_fields: dict[str, ErrorCode] = {}
 
+    def get_serializer_class(self) -> type[Any]:
+        if self.action in ("create", "update", "partial_update"):
+            return self.request_serializer
+        return super().get_serializer_class()
+
     def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
+        return self.request_serializer.create_kwargs(data)
 
     def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
@@ -194,9 +199,6 @@ class OrgUnitViewSet(OrgAdminViewSet):
     request_serializer = OrgUnitRequestSerializer
     response_serializer = OrgUnitSerializer
     not_found = ErrorCode.ORG_UNIT_NOT_FOUND
-    request_serializers = dict.fromkeys(
-        ("create", "update", "partial_update"), OrgUnitRequestSerializer
-    )
 
     @extend_schema(
         summary="List org units (zones, then stores, then tills)",
@@ -216,9 +218,6 @@ class OrgUnitViewSet(OrgAdminViewSet):
     create_service = staticmethod(services.org_unit_create)
     choice_fields = {"type": ErrorCode.ORG_UNIT_TYPE_INVALID}
     update_service = staticmethod(services.org_unit_update)
-
-    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
-        return OrgUnitRequestSerializer.create_kwargs(data)
 
     def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
         return {"unit_code": key, **OrgUnitRequestSerializer.update_kwargs(data)}
@@ -245,9 +244,6 @@ class StaffViewSet(OrgAdminViewSet):
     request_serializer = StaffRequestSerializer
     response_serializer = StaffSerializer
     not_found = ErrorCode.STAFF_USER_NOT_FOUND
-    request_serializers = dict.fromkeys(
-        ("create", "update", "partial_update"), StaffRequestSerializer
-    )
 
     @extend_schema(
         summary="List staff users with their roles",
@@ -260,9 +256,6 @@ class StaffViewSet(OrgAdminViewSet):
     create_service = staticmethod(services.staff_create)
     choice_fields = {"role": ErrorCode.ROLE_INVALID}
     update_service = staticmethod(services.staff_update)
-
-    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
-        return StaffRequestSerializer.create_kwargs(data)
 
     def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
         return {
