@@ -23,7 +23,7 @@ from crm.core.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
 from crm.core.errors import ErrorCode, ErrorCollector
 
 from .. import selectors, services
-from ..models import UnitType
+from ..models import UnitType, unit_type_of
 from ..scope import scope_for
 from .serializers import (
     OrgUnitRequestSerializer,
@@ -216,8 +216,12 @@ class OrgUnitViewSet(OrgAdminViewSet):
         return self.page(units, OrgUnitSerializer)
 
     create_service = staticmethod(services.org_unit_create)
-    choice_fields = {"type": ErrorCode.ORG_UNIT_TYPE_INVALID}
     update_service = staticmethod(services.org_unit_update)
+
+    def typed_arguments(self, arguments: dict[str, Any], errors: ErrorCollector) -> dict:
+        if "type" in arguments:
+            arguments["type"] = unit_type_of(arguments["type"], errors)
+        return arguments
 
     def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
         return {"unit_code": key, **OrgUnitRequestSerializer.update_kwargs(data)}
