@@ -265,12 +265,24 @@ class LeadStatusAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("lead", "sub_status", "reason", "created_by")
 
 
-@admin.register(OwnerChange)
-class OwnerChangeAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "lead", "from_owner", "to_owner", "changed_by", "changed_on")
+class HandoverAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A kind of handover (``leads.models.Handover``): its two sides, who passed the lead,
+    when. ``holder_key`` is what a holder is searched by."""
+
     list_filter = ("changed_on",)
-    search_fields = ("lead__id", "to_owner__username", "from_owner__username")
-    list_select_related = ("lead", "from_owner", "to_owner", "changed_by")
+    holder_key: str
+
+    def __init__(self, model, admin_site):
+        holders = (f"from_{model.side}", f"to_{model.side}")
+        self.list_display = ("id", "lead", *holders, "changed_by", "changed_on")
+        self.search_fields = ("lead__id", *(f"{h}__{self.holder_key}" for h in reversed(holders)))
+        self.list_select_related = ("lead", *holders, "changed_by")
+        super().__init__(model, admin_site)
+
+
+@admin.register(OwnerChange)
+class OwnerChangeAdmin(HandoverAdmin):
+    holder_key = "username"
 
 
 @admin.register(OutboxEvent)
@@ -289,11 +301,8 @@ class FollowUpReminderAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAd
 
 
 @admin.register(StoreChange)
-class StoreChangeAdmin(VisibleLeadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "lead", "from_store", "to_store", "changed_by", "changed_on")
-    list_filter = ("changed_on",)
-    search_fields = ("lead__id", "to_store__code", "from_store__code")
-    list_select_related = ("lead", "from_store", "to_store", "changed_by")
+class StoreChangeAdmin(HandoverAdmin):
+    holder_key = "code"
 
 
 @admin.register(FollowUp)

@@ -693,50 +693,46 @@ class FollowUp(Recorded):
             )
 
 
-class OwnerChange(AppendOnlyModel):
+class Handover(AppendOnlyModel):
+    """A lead passed from one holder to another (``from_<side>`` → ``to_<side>``), who passed
+    it, when. Each kind declares its lead and its two sides."""
+
+    side: str
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["changed_on", "id"]
+        indexes = [models.Index(fields=["lead", "changed_on"], name="%(class)s_lead_order")]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, 'from_' + self.side)} → {getattr(self, 'to_' + self.side)}"
+
+
+def _holder(to: str) -> models.ForeignKey:
+    """One side of a handover: a user or a store, none when the lead had none."""
+    return models.ForeignKey(to, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+
+class OwnerChange(Handover):
     """A reassignment of a lead: who held it, who holds it now, who changed it, when."""
 
+    side = "owner"
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="owner_changes")
-    from_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    to_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    changed_on = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["changed_on", "id"]
-        indexes = [models.Index(fields=["lead", "changed_on"], name="ownerchange_lead_order")]
-
-    def __str__(self) -> str:
-        return f"{self.from_owner} → {self.to_owner}"
+    from_owner = _holder(settings.AUTH_USER_MODEL)
+    to_owner = _holder(settings.AUTH_USER_MODEL)
 
 
-class StoreChange(AppendOnlyModel):
+class StoreChange(Handover):
     """A handover of a lead to another store: from where, to where, who moved it, when."""
 
+    side = "store"
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="store_changes")
-    from_store = models.ForeignKey(
-        "org.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    to_store = models.ForeignKey(
-        "org.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    changed_on = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["changed_on", "id"]
-        indexes = [models.Index(fields=["lead", "changed_on"], name="storechange_lead_order")]
-
-    def __str__(self) -> str:
-        return f"{self.from_store} → {self.to_store}"
+    from_store = _holder("org.OrgUnit")
+    to_store = _holder("org.OrgUnit")
 
 
 class ImportJob(models.Model):

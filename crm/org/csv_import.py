@@ -20,10 +20,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from crm.core.errors import ErrorCode, coded_error, error_items
+from crm.core.errors import ErrorCode, ErrorCollector, check_all, coded_error, error_items
 
 from . import services
-from .models import OrgUnit
+from .models import OrgUnit, unit_type_of
 from .selectors import staff_get
 
 # Column -> the service's argument; the first columns are required.
@@ -189,12 +189,21 @@ def org_units_import(*, data: bytes, imported_by: Any = None) -> ImportResult:
     """Zones, stores and tills from CSV (``type,code,name,parentCode,isActive``)."""
 
     def apply(kwargs: dict[str, Any]) -> bool:
+        errors = ErrorCollector()
+        if "type" in kwargs:
+            kwargs["type"] = unit_type_of(kwargs["type"], errors)
         code = kwargs.get("code", "")
         if OrgUnit.objects.filter(code=code).exists():
-            services.org_unit_update(unit_code=code, **kwargs)
+            check_all(
+                errors,
+                lambda check_only: services.org_unit_update(
+                    unit_code=code, check_only=check_only, **kwargs
+                ),
+            )
             return False
-        services.org_unit_create(
-            **{"type": None, "code": None, "name": None, "parent_code": None, **kwargs}
+        kwargs = {"type": None, "code": None, "name": None, "parent_code": None, **kwargs}
+        check_all(
+            errors, lambda check_only: services.org_unit_create(check_only=check_only, **kwargs)
         )
         return True
 

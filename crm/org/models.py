@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -8,6 +10,18 @@ class UnitType(models.TextChoices):
     ZONE = "ZONE", "Zone"
     STORE = "STORE", "Store"
     TILL = "TILL", "Till"
+
+
+def unit_type_of(value: Any, errors: ErrorCollector) -> UnitType | None:
+    """The type a client named (text in any case, spaces around it), for the services. None
+    when none is named (the service says it is required) and, with 90035 in ``errors``, when
+    the value names no type or is not text."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.strip().upper() in UnitType.values:
+        return UnitType(value.strip().upper())
+    errors.add("type", ErrorCode.ORG_UNIT_TYPE_INVALID, value)
+    return None
 
 
 # The type a unit's parent must have; a zone has none. A store may stand outside any zone (a

@@ -1,10 +1,11 @@
 """Writes of the org's structure: zones, stores and tills, and the staff who work in them.
 
 Each public function is ``@typed`` (its annotations are checked at each call), keyword-only and
-one transaction. Text arrives as text (a type, a role, codes: ``MISSING`` when a key was not
-sent) and every refusal of a value is a coded ``ValidationError`` keyed by the field, so the
-API, the org-settings import and the tests report the same codes. With ``check_only`` a service
-judges its arguments and writes nothing (the API asks it so when part of a request was refused
+one transaction. A unit's type arrives as a ``UnitType`` (``unit_type_of`` parses the text at
+the edge); the rest arrives as text (a role, codes: ``MISSING`` when a key was not sent) and
+every refusal of a value is a coded ``ValidationError`` keyed by the field, so the API, the
+org-settings import and the tests report the same codes. With ``check_only`` a service judges
+its arguments and writes nothing (the API asks it so when part of a request was refused
 already, to report every problem at once).
 """
 
@@ -31,16 +32,10 @@ def _text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _unit_type(value: Any, errors: ErrorCollector) -> str | None:
-    if value in (None, ""):
+def _unit_type(value: UnitType | None, errors: ErrorCollector) -> UnitType | None:
+    if value is None:
         errors.add("type", ErrorCode.INVALID_FIELD, "type", "it is required")
-        return None
-    text = _text(value)
-    upper = text.upper() if isinstance(text, str) else text
-    if upper not in UnitType.values:
-        errors.add("type", ErrorCode.ORG_UNIT_TYPE_INVALID, value)
-        return None
-    return upper
+    return value
 
 
 def _code(value: Any, errors: ErrorCollector) -> str:
@@ -137,7 +132,7 @@ def _save_unit(
 @transaction.atomic
 def org_unit_create(
     *,
-    type: str | None = None,
+    type: UnitType | None = None,
     code: str | None = None,
     name: str | None = None,
     parent_code: str | None = None,
@@ -164,7 +159,7 @@ def org_unit_create(
 def org_unit_update(
     *,
     unit_code: str,
-    type: str | None | MissingType = MISSING,
+    type: UnitType | None | MissingType = MISSING,
     code: str | None | MissingType = MISSING,
     name: str | None | MissingType = MISSING,
     parent_code: str | None | MissingType = MISSING,
@@ -191,12 +186,8 @@ def org_unit_update(
         unit.parent = _parent(parent_code, errors)
     if is_active is not MISSING:
         unit.is_active = bool(is_active)
-    return _save_unit(
-        unit,
-        errors,
-        typed=not errors.has(ErrorCode.ORG_UNIT_TYPE_INVALID),
-        check_only=check_only,
-    )
+    # A type refused where it was parsed arrives as None: the parent is then not judged.
+    return _save_unit(unit, errors, typed=type is not None, check_only=check_only)
 
 
 # --- staff --------------------------------------------------------------------------------

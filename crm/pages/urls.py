@@ -1,109 +1,160 @@
 """The staff pages, and login/logout."""
 
-from django.urls import include, path
+from collections.abc import Callable
 
-from . import views
+from django.urls import URLPattern, include, path
+
 from .views import (
-    board,
-    customers,
-    followups,
-    imports,
-    my_settings,
-    notifications,
-    webhooks,
+    add_extended_field,
+    add_reason,
+    add_substatus,
+    dashboard,
+    lead_add_followup,
+    lead_add_note,
+    lead_assign,
+    lead_bulk,
+    lead_change_status,
+    lead_create,
+    lead_detail,
+    lead_for_suggestions,
+    lead_list,
+    lead_move_store,
+    lead_update_details,
+    login_view,
+    logout_view,
+    my_followups,
+    org_settings,
+    toggle_extended_field,
+    update_auto_registration,
+)
+from .views.board import lead_board, lead_board_more, lead_board_move
+from .views.customers import (
+    customer_add_followup,
+    customer_create,
+    customer_detail,
+    customer_edit,
+    customer_list_page,
+    customer_lookup,
+)
+from .views.followups import (
+    followup_log_contact,
+    followup_message_sent,
+    followup_reschedule,
+    followup_snooze,
+)
+from .views.imports import (
+    export_page_csv,
+    import_job_page,
+    import_job_report,
+    import_job_status,
+    import_page,
 )
 from .views.lead_list import saved_view_create, saved_view_remove
+from .views.my_settings import my_settings
+from .views.notifications import my_notifications, my_notifications_read
 from .views.org_import import import_org_units, import_staff
 from .views.org_settings import update_close_reason, update_reason, update_substatus
+from .views.webhooks import webhook_add, webhook_delete, webhook_retry, webhook_toggle
+
+
+def routes(prefix: str, *table: tuple[str, Callable, str]) -> list[URLPattern]:
+    """A ``path`` for each row of ``table``: (route under ``prefix``, view, name)."""
+    return [path(prefix + route, view, name=name) for route, view, name in table]
+
 
 import_patterns = [
-    path("", imports.import_page, name="lead-import"),
-    path("<int:job_id>/", imports.import_job_page, name="lead-import-job"),
-    path("<int:job_id>/status.json", imports.import_job_status, name="lead-import-status"),
-    path("<int:job_id>/report.csv", imports.import_job_report, name="lead-import-report"),
+    *routes("", ("", import_page, "lead-import")),
+    *routes(
+        "<int:job_id>/",
+        ("", import_job_page, "lead-import-job"),
+        ("status.json", import_job_status, "lead-import-status"),
+        ("report.csv", import_job_report, "lead-import-report"),
+    ),
 ]
 
-settings_patterns = [
-    path("", views.org_settings, name="org-settings"),
-    path("org-units/import/", import_org_units, name="org-units-import"),
-    path("staff/import/", import_staff, name="org-staff-import"),
-    path("webhooks/", webhooks.webhook_add, name="org-add-webhook"),
-    path("webhooks/<int:webhook_id>/active/", webhooks.webhook_toggle, name="org-toggle-webhook"),
-    path("webhooks/<int:webhook_id>/delete/", webhooks.webhook_delete, name="org-delete-webhook"),
-    path(
-        "webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/retry/",
-        webhooks.webhook_retry,
-        name="org-retry-webhook-delivery",
-    ),
-    path("reasons/", views.add_reason, name="org-add-reason"),
-    path("reasons/<int:reason_id>/", update_reason, name="org-update-reason"),
-    path("substatuses/", views.add_substatus, name="org-add-substatus"),
-    path("substatuses/<int:substatus_id>/", update_substatus, name="org-update-substatus"),
-    path("close-reason/", update_close_reason, name="org-close-reason"),
-    path("auto-registration/", views.update_auto_registration, name="org-auto-registration"),
-    path("extended-fields/", views.add_extended_field, name="org-add-extended-field"),
-    path(
-        "extended-fields/<int:field_id>/",
-        views.toggle_extended_field,
-        name="org-toggle-extended-field",
-    ),
-]
+settings_patterns = routes(
+    "",
+    ("", org_settings, "org-settings"),
+    ("org-units/import/", import_org_units, "org-units-import"),
+    ("staff/import/", import_staff, "org-staff-import"),
+    ("webhooks/", webhook_add, "org-add-webhook"),
+    ("reasons/", add_reason, "org-add-reason"),
+    ("reasons/<int:reason_id>/", update_reason, "org-update-reason"),
+    ("substatuses/", add_substatus, "org-add-substatus"),
+    ("substatuses/<int:substatus_id>/", update_substatus, "org-update-substatus"),
+    ("close-reason/", update_close_reason, "org-close-reason"),
+    ("auto-registration/", update_auto_registration, "org-auto-registration"),
+    ("extended-fields/", add_extended_field, "org-add-extended-field"),
+    ("extended-fields/<int:field_id>/", toggle_extended_field, "org-toggle-extended-field"),
+) + routes(
+    "webhooks/<int:webhook_id>/",
+    ("active/", webhook_toggle, "org-toggle-webhook"),
+    ("delete/", webhook_delete, "org-delete-webhook"),
+    ("deliveries/<int:delivery_id>/retry/", webhook_retry, "org-retry-webhook-delivery"),
+)
 
 lead_patterns = [
-    path("", views.lead_list, name="lead-list"),
-    path("new/", views.lead_create, name="lead-create"),
-    path("bulk/", views.lead_bulk, name="lead-bulk"),
-    path("views/", saved_view_create, name="lead-view-save"),
-    path("views/<int:view_id>/delete/", saved_view_remove, name="lead-view-delete"),
-    path("board/", board.lead_board, name="lead-board"),
-    path("board/more/", board.lead_board_more, name="lead-board-more"),
-    path("suggest.json", views.lead_for_suggestions, name="lead-for-suggestions"),
-    path("export.csv", imports.export_page_csv, name="lead-export-csv"),
+    *routes(
+        "",
+        ("", lead_list, "lead-list"),
+        ("new/", lead_create, "lead-create"),
+        ("bulk/", lead_bulk, "lead-bulk"),
+        ("views/", saved_view_create, "lead-view-save"),
+        ("views/<int:view_id>/delete/", saved_view_remove, "lead-view-delete"),
+        ("board/", lead_board, "lead-board"),
+        ("board/more/", lead_board_more, "lead-board-more"),
+        ("suggest.json", lead_for_suggestions, "lead-for-suggestions"),
+        ("export.csv", export_page_csv, "lead-export-csv"),
+    ),
     path("import/", include(import_patterns)),
-    path("<int:lead_id>/", views.lead_detail, name="lead-detail"),
-    path("<int:lead_id>/status/", views.lead_change_status, name="lead-change-status"),
-    path("<int:lead_id>/followups/", views.lead_add_followup, name="lead-add-followup"),
-    path("<int:lead_id>/notes/", views.lead_add_note, name="lead-add-note"),
-    path("<int:lead_id>/owner/", views.lead_assign, name="lead-assign"),
-    path("<int:lead_id>/store/", views.lead_move_store, name="lead-move-store"),
-    path("<int:lead_id>/move/", board.lead_board_move, name="lead-board-move"),
-    path("<int:lead_id>/details/", views.lead_update_details, name="lead-update-details"),
-]
-
-followup_patterns = [
-    path("", views.my_followups, name="my-followups"),
-    path("<int:lead_id>/contact/", followups.followup_log_contact, name="followup-contact"),
-    path("<int:lead_id>/reschedule/", followups.followup_reschedule, name="followup-reschedule"),
-    path("<int:lead_id>/snooze/", followups.followup_snooze, name="followup-snooze"),
-    path("<int:lead_id>/whatsapp/", followups.followup_message_sent, name="followup-whatsapp"),
-]
-
-customer_patterns = [
-    path("", customers.customer_list_page, name="customer-list"),
-    path("new/", customers.customer_create, name="customer-create"),
-    path("lookup.json", customers.customer_lookup, name="customer-lookup"),
-    path("<int:customer_id>/", customers.customer_detail, name="customer-detail"),
-    path("<int:customer_id>/edit/", customers.customer_edit, name="customer-edit"),
-    path(
-        "<int:customer_id>/followups/",
-        customers.customer_add_followup,
-        name="customer-add-followup",
+    *routes(
+        "<int:lead_id>/",
+        ("", lead_detail, "lead-detail"),
+        ("status/", lead_change_status, "lead-change-status"),
+        ("followups/", lead_add_followup, "lead-add-followup"),
+        ("notes/", lead_add_note, "lead-add-note"),
+        ("owner/", lead_assign, "lead-assign"),
+        ("store/", lead_move_store, "lead-move-store"),
+        ("move/", lead_board_move, "lead-board-move"),
+        ("details/", lead_update_details, "lead-update-details"),
     ),
 ]
 
+followup_patterns = routes("", ("", my_followups, "my-followups")) + routes(
+    "<int:lead_id>/",
+    ("contact/", followup_log_contact, "followup-contact"),
+    ("reschedule/", followup_reschedule, "followup-reschedule"),
+    ("snooze/", followup_snooze, "followup-snooze"),
+    ("whatsapp/", followup_message_sent, "followup-whatsapp"),
+)
+
+customer_patterns = routes(
+    "",
+    ("", customer_list_page, "customer-list"),
+    ("new/", customer_create, "customer-create"),
+    ("lookup.json", customer_lookup, "customer-lookup"),
+) + routes(
+    "<int:customer_id>/",
+    ("", customer_detail, "customer-detail"),
+    ("edit/", customer_edit, "customer-edit"),
+    ("followups/", customer_add_followup, "customer-add-followup"),
+)
+
 urlpatterns = [
-    path("accounts/login/", views.login_view, name="login"),
-    path("accounts/logout/", views.logout_view, name="logout"),
-    path("", views.dashboard, name="dashboard"),
+    *routes(
+        "",
+        ("accounts/login/", login_view, "login"),
+        ("accounts/logout/", logout_view, "logout"),
+        ("", dashboard, "dashboard"),
+    ),
     path("leads/", include(lead_patterns)),
     path("customers/", include(customer_patterns)),
     path("followups/", include(followup_patterns)),
-    path("me/", my_settings.my_settings, name="my-settings"),
-    path("me/notifications/", notifications.my_notifications, name="my-notifications"),
-    path(
-        "me/notifications/read/",
-        notifications.my_notifications_read,
-        name="my-notifications-read",
+    *routes(
+        "me/",
+        ("", my_settings, "my-settings"),
+        ("notifications/", my_notifications, "my-notifications"),
+        ("notifications/read/", my_notifications_read, "my-notifications-read"),
     ),
     path("settings/", include(settings_patterns)),
 ]

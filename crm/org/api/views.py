@@ -23,7 +23,7 @@ from crm.core.api.views import IDEMPOTENCY_PARAMETER, ApiViewSet
 from crm.core.errors import ErrorCode, ErrorCollector
 
 from .. import selectors, services
-from ..models import UnitType
+from ..models import UnitType, unit_type_of
 from ..scope import scope_for
 from .serializers import (
     OrgUnitRequestSerializer,
@@ -89,8 +89,13 @@ class OrgAdminViewSet(ApiViewSet):
     # A field sent as any JSON value (a choice), refused unless text with its code.
     choice_fields: dict[str, ErrorCode] = {}
 
+    def get_serializer_class(self) -> type[Any]:
+        if self.action in ("create", "update", "partial_update"):
+            return self.request_serializer
+        return super().get_serializer_class()
+
     def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
+        return self.request_serializer.create_kwargs(data)
 
     def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
@@ -194,9 +199,6 @@ class OrgUnitViewSet(OrgAdminViewSet):
     request_serializer = OrgUnitRequestSerializer
     response_serializer = OrgUnitSerializer
     not_found = ErrorCode.ORG_UNIT_NOT_FOUND
-    request_serializers = dict.fromkeys(
-        ("create", "update", "partial_update"), OrgUnitRequestSerializer
-    )
 
     @extend_schema(
         summary="List org units (zones, then stores, then tills)",
@@ -214,11 +216,12 @@ class OrgUnitViewSet(OrgAdminViewSet):
         return self.page(units, OrgUnitSerializer)
 
     create_service = staticmethod(services.org_unit_create)
-    choice_fields = {"type": ErrorCode.ORG_UNIT_TYPE_INVALID}
     update_service = staticmethod(services.org_unit_update)
 
-    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
-        return OrgUnitRequestSerializer.create_kwargs(data)
+    def typed_arguments(self, arguments: dict[str, Any], errors: ErrorCollector) -> dict:
+        if "type" in arguments:
+            arguments["type"] = unit_type_of(arguments["type"], errors)
+        return arguments
 
     def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
         return {"unit_code": key, **OrgUnitRequestSerializer.update_kwargs(data)}
@@ -245,9 +248,6 @@ class StaffViewSet(OrgAdminViewSet):
     request_serializer = StaffRequestSerializer
     response_serializer = StaffSerializer
     not_found = ErrorCode.STAFF_USER_NOT_FOUND
-    request_serializers = dict.fromkeys(
-        ("create", "update", "partial_update"), StaffRequestSerializer
-    )
 
     @extend_schema(
         summary="List staff users with their roles",
@@ -260,9 +260,6 @@ class StaffViewSet(OrgAdminViewSet):
     create_service = staticmethod(services.staff_create)
     choice_fields = {"role": ErrorCode.ROLE_INVALID}
     update_service = staticmethod(services.staff_update)
-
-    def create_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
-        return StaffRequestSerializer.create_kwargs(data)
 
     def update_arguments(self, key: str, data: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -3,6 +3,8 @@ of ``webhooks.manage_webhooks``), in the API's envelope."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
@@ -37,6 +39,12 @@ INVALID = error_response(
     ErrorCode.WEBHOOK_SECRET_INVALID,
 )
 
+# The schema of an action on one webhook named by its path: the webhook, or 404.
+ONE_WEBHOOK: dict[str, Any] = {
+    "parameters": [WEBHOOK_ID],
+    "responses": {200: object_envelope(WebhookSerializer), 404: NOT_FOUND},
+}
+
 
 class ManagesWebhooks(BasePermission):
     """Reads too: a webhook's URL and deliveries are the admins' business."""
@@ -47,6 +55,14 @@ class ManagesWebhooks(BasePermission):
 
 class DeliveryPagination(LimitOffsetPagination):
     default_limit = 50
+
+
+def _write(request: Request, service: Any, answer: type[Any], **known: Any) -> Response:
+    """Parses a webhook sent, hands it to ``service`` with what the path or the user tells
+    (``known``) and answers with the endpoint as ``answer`` shows it."""
+    data = parse(WebhookRequestSerializer, request.data)
+    endpoint = service(**known, **WebhookRequestSerializer.service_kwargs(data))
+    return object_response(answer(endpoint).data)
 
 
 class WebhookViewSet(ApiViewSet):
@@ -69,17 +85,11 @@ class WebhookViewSet(ApiViewSet):
         responses={200: object_envelope(WebhookWithSecretSerializer), 400: INVALID},
     )
     def create(self, request: Request) -> Response:
-        data = parse(WebhookRequestSerializer, request.data)
-        endpoint = services.endpoint_create(
-            created_by=request.user, **WebhookRequestSerializer.service_kwargs(data)
+        return _write(
+            request, services.endpoint_create, WebhookWithSecretSerializer, created_by=request.user
         )
-        return object_response(WebhookWithSecretSerializer(endpoint).data)
 
-    @extend_schema(
-        summary="One webhook",
-        parameters=[WEBHOOK_ID],
-        responses={200: object_envelope(WebhookSerializer), 404: NOT_FOUND},
-    )
+    @extend_schema(summary="One webhook", **ONE_WEBHOOK)
     def retrieve(self, request: Request, webhookId: str) -> Response:  # noqa: N803
         endpoint = services.endpoint_get(endpoint_id=webhookId)
         return object_response(WebhookSerializer(endpoint).data)
@@ -91,17 +101,9 @@ class WebhookViewSet(ApiViewSet):
         responses={200: object_envelope(WebhookSerializer), 400: INVALID, 404: NOT_FOUND},
     )
     def update(self, request: Request, webhookId: str) -> Response:  # noqa: N803
-        data = parse(WebhookRequestSerializer, request.data)
-        endpoint = services.endpoint_update(
-            endpoint_id=webhookId, **WebhookRequestSerializer.service_kwargs(data)
-        )
-        return object_response(WebhookSerializer(endpoint).data)
+        return _write(request, services.endpoint_update, WebhookSerializer, endpoint_id=webhookId)
 
-    @extend_schema(
-        summary="Remove a webhook (and its deliveries)",
-        parameters=[WEBHOOK_ID],
-        responses={200: object_envelope(WebhookSerializer), 404: NOT_FOUND},
-    )
+    @extend_schema(summary="Remove a webhook (and its deliveries)", **ONE_WEBHOOK)
     def destroy(self, request: Request, webhookId: str) -> Response:  # noqa: N803
         endpoint = services.endpoint_get(endpoint_id=webhookId)
         data = WebhookSerializer(endpoint).data
