@@ -252,11 +252,18 @@ LEADS_BULK_MAX_ITEMS = int(os.environ.get("LEADS_BULK_MAX_ITEMS", "100"))
 LEADS_COUNT_CACHE_SECONDS = int(os.environ.get("LEADS_COUNT_CACHE_SECONDS", "10"))
 # How long an Idempotency-Key is remembered.
 LEADS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LEADS_IDEMPOTENCY_TTL_HOURS", "24"))
-# CSV imports run in a detached `manage.py import_leads --job` process; off, the page runs them
-# in the request (tests).
-# A running import job whose worker has not reported a batch for this long is failed (and can
-# be retried from its page).
+# An import job whose worker gave no sign of life (a heartbeat every third of this) for this
+# long lost its worker: a running one is put back in the queue, up to IMPORT_MAX_ATTEMPTS runs,
+# then failed (and can be retried from its page); a pending one that no worker took is failed.
 IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "300"))
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
+# Rows of a CSV import read, checked and committed together (one transaction each).
+IMPORT_BATCH_ROWS = int(os.environ.get("IMPORT_BATCH_ROWS", "1000"))
+# Uploads are removed from the storage once imported, else this long after their last job
+# finished (a dry run never imported, a failed import). Reports are kept.
+IMPORT_UPLOAD_RETENTION_SECONDS = int(
+    os.environ.get("IMPORT_UPLOAD_RETENTION_SECONDS", str(7 * 24 * 3600))
+)
 
 # Background work (README, "Background work"): the database queue by default (worker:
 # `manage.py db_worker`), RQ on Redis with REDIS_URL (workers: `manage.py rqworker
