@@ -302,6 +302,9 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_RESPONSE_MAX_BYTES = int(os.environ.get("WEBHOOK_RESPONSE_MAX_BYTES", str(64 * 1024)))
 # An endpoint whose deliveries all failed for this long is switched off (its admins told).
 WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_SECONDS", "86400"))
+# A delivery sending for longer than this lost its worker (the attempt's limits keep a live one
+# far shorter): the next dispatch logs the attempt as failed and retries it on schedule.
+WEBHOOK_STUCK_SECONDS = int(os.environ.get("WEBHOOK_STUCK_SECONDS", "600"))
 # Private networks webhooks may reach (CIDR, comma-separated): none by default; loopback is
 # added while DEBUG is on.
 WEBHOOK_ALLOWED_PRIVATE_RANGES = env_list("WEBHOOK_ALLOWED_PRIVATE_RANGES", "")
