@@ -262,11 +262,18 @@ LEADS_COUNT_CACHE_SECONDS = int(os.environ.get("LEADS_COUNT_CACHE_SECONDS", "10"
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "60"))
 # How long an Idempotency-Key is remembered.
 LEADS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("LEADS_IDEMPOTENCY_TTL_HOURS", "24"))
-# CSV imports run in a detached `manage.py import_leads --job` process; off, the page runs them
-# in the request (tests).
-# A running import job whose worker has not reported a batch for this long is failed (and can
-# be retried from its page).
+# An import job whose worker gave no sign of life (a heartbeat every third of this) for this
+# long lost its worker: a running one is put back in the queue, up to IMPORT_MAX_ATTEMPTS runs,
+# then failed (and can be retried from its page); a pending one that no worker took is failed.
 IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "300"))
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
+# Rows of a CSV import read, checked and committed together (one transaction each).
+IMPORT_BATCH_ROWS = int(os.environ.get("IMPORT_BATCH_ROWS", "1000"))
+# Uploads are removed from the storage once imported, else this long after their last job
+# finished (a dry run never imported, a failed import). Reports are kept.
+IMPORT_UPLOAD_RETENTION_SECONDS = int(
+    os.environ.get("IMPORT_UPLOAD_RETENTION_SECONDS", str(7 * 24 * 3600))
+)
 
 # Background work (README, "Background work"): the database queue by default (worker:
 # `manage.py db_worker`), RQ on Redis with REDIS_URL (workers: `manage.py rqworker
@@ -305,6 +312,9 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_RESPONSE_MAX_BYTES = int(os.environ.get("WEBHOOK_RESPONSE_MAX_BYTES", str(64 * 1024)))
 # An endpoint whose deliveries all failed for this long is switched off (its admins told).
 WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_SECONDS", "86400"))
+# A delivery sending for longer than this lost its worker (the attempt's limits keep a live one
+# far shorter): the next dispatch logs the attempt as failed and retries it on schedule.
+WEBHOOK_STUCK_SECONDS = int(os.environ.get("WEBHOOK_STUCK_SECONDS", "600"))
 # Private networks webhooks may reach (CIDR, comma-separated): none by default; loopback is
 # added while DEBUG is on.
 WEBHOOK_ALLOWED_PRIVATE_RANGES = env_list("WEBHOOK_ALLOWED_PRIVATE_RANGES", "")

@@ -16,6 +16,7 @@ same transaction and is rolled back with it; anything outside the database is se
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -95,6 +96,31 @@ def _emit(*emitted: LeadEvent) -> None:
         _dispatch_after_commit()
 
 
+_held = threading.local()
+
+
+@contextmanager
+def one_dispatch() -> Iterator[None]:
+    """Commits inside the block dispatch their events once, when it ends, instead of once per
+    commit (a demo seeding's hundreds of commits enqueue one dispatch). In this thread only."""
+    if getattr(_held, "active", False):
+        yield
+        return
+    _held.active, _held.pending = True, False
+    try:
+        yield
+    finally:
+        pending = _held.pending
+        _held.active = _held.pending = False
+        if pending:
+            _run_dispatchers()
+
+
+def _run_dispatchers() -> None:
+    for dispatcher in list(_dispatchers):
+        dispatcher()
+
+
 def _dispatch_after_commit() -> None:
     """Registers the dispatch once per transaction, however many events it writes (a bulk
     change of 100 leads dispatches once): again only when the one registered has run or was
@@ -110,8 +136,10 @@ def _dispatch_after_commit() -> None:
 
     def dispatch() -> None:
         dispatch.ran = True  # type: ignore[attr-defined]
-        for dispatcher in list(_dispatchers):
-            dispatcher()
+        if getattr(_held, "active", False):
+            _held.pending = True
+        else:
+            _run_dispatchers()
 
     dispatch.ran = False  # type: ignore[attr-defined]
     connection._lead_events_dispatch = dispatch

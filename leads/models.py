@@ -766,6 +766,14 @@ class ImportJob(models.Model):
     # Set by the worker after each batch: a running job silent for IMPORT_STALE_SECONDS has
     # lost its worker.
     heartbeat_on = models.DateTimeField(null=True, blank=True)
+    # Runs started in this round (a worker's claim counts one; a retry by hand starts a new
+    # round): a job whose worker died is put back in the queue until IMPORT_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Who runs the current attempt ("host:pid:token"): the token is the claim, and a worker's
+    # batches and heartbeats count only while the job is still its own.
+    worker = models.CharField(max_length=100, blank=True)
+    # When the upload was removed from the storage (after the import, or after the retention).
+    upload_removed_on = models.DateTimeField(null=True, blank=True)
     # What the job page shows once it is finished (the header's problems, the first refused
     # rows), so that any app server can show it.
     preview = models.JSONField(default=dict, blank=True)

@@ -12,7 +12,6 @@ time the task was for) or without an owner sends nothing, and a due time is remi
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -22,11 +21,10 @@ from django.utils.dateparse import parse_datetime
 from django_tasks import task
 
 from crm.core.services import notify
+from crm.core.tasks import enqueue
 
 from . import events
 from .models import FollowUpReminder, Lead, Status
-
-logger = logging.getLogger(__name__)
 
 OPEN_STATUSES = (Status.OPEN, Status.ON_HOLD)
 KIND = "followup_due"
@@ -92,19 +90,8 @@ def schedule(lead: Lead) -> None:
         or lead.owner_id is None
     ):
         return
-    at = reminder_time(due)
-    lead_id, due_text = lead.pk, due.isoformat()
-
-    def enqueue() -> None:
-        try:
-            if at <= timezone.now():
-                send_followup_reminder.enqueue(lead_id, due_text)
-            else:
-                send_followup_reminder.using(run_after=at).enqueue(lead_id, due_text)
-        except Exception:
-            logger.exception("Could not schedule the reminder of lead %s", lead_id)
-
-    transaction.on_commit(enqueue)
+    at, args = reminder_time(due), (lead.pk, due.isoformat())
+    transaction.on_commit(lambda: enqueue(send_followup_reminder, *args, run_after=at))
 
 
 # An assignment too: a lead that had no owner when its follow-up was set gets one now.

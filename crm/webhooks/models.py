@@ -61,6 +61,9 @@ class WebhookDelivery(models.Model):
     # Attempts in the current round (a manual retry starts a new round).
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_on = models.DateTimeField(null=True, blank=True)
+    # When the attempt in progress started (SENDING): one left there longer than
+    # WEBHOOK_STUCK_SECONDS lost its worker and is tried again.
+    sending_since = models.DateTimeField(null=True, blank=True)
     created_on = models.DateTimeField(default=timezone.now)
     finished_on = models.DateTimeField(null=True, blank=True)
 
@@ -69,7 +72,14 @@ class WebhookDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["endpoint", "event"], name="delivery_once_per_event")
         ]
-        indexes = [models.Index(fields=["endpoint", "lead", "state"], name="delivery_order")]
+        indexes = [
+            models.Index(fields=["endpoint", "lead", "state"], name="delivery_order"),
+            models.Index(
+                fields=["sending_since"],
+                condition=models.Q(state="SENDING"),
+                name="delivery_sending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint} ({self.state})"

@@ -180,7 +180,9 @@ def endpoint_delete(*, endpoint_id: Any) -> None:
 
 def dispatch_pending() -> int:
     """Makes the deliveries of every event not yet dispatched, oldest first, and starts the
-    first delivery of each endpoint and lead; returns how many deliveries it made."""
+    first delivery of each endpoint and lead; returns how many deliveries it made. Deliveries
+    whose worker died while sending are taken back first (``recover_stuck``)."""
+    recover_stuck()
     made = 0
     while True:
         with transaction.atomic():
@@ -289,7 +291,8 @@ def deliver(*, delivery_id: int, attempts: int = 0) -> WebhookDelivery | None:
             return delivery
         delivery.state = State.SENDING
         delivery.attempts += 1
-        delivery.save(update_fields=["state", "attempts"])
+        delivery.sending_since = timezone.now()
+        delivery.save(update_fields=["state", "attempts", "sending_since"])
     endpoint = delivery.endpoint
     outcome = send(
         url=endpoint.url,
@@ -298,12 +301,36 @@ def deliver(*, delivery_id: int, attempts: int = 0) -> WebhookDelivery | None:
         body=payload(delivery.event),
     )
     with transaction.atomic():
-        _record(delivery, outcome, final=delivery.attempts > len(retry_schedule()))
+        still_mine = WebhookDelivery.objects.select_for_update().filter(
+            pk=delivery.pk, state=State.SENDING, sending_since=delivery.sending_since
+        )
+        if still_mine.exists():
+            _record(delivery, outcome, final=delivery.attempts > len(retry_schedule()))
+        else:
+            # Taken back meanwhile as stuck (recover_stuck): its state is the recovery's.
+            _log_attempt(delivery, outcome, timezone.now())
     return delivery
 
 
-def _record(delivery: WebhookDelivery, outcome: Outcome, *, final: bool) -> None:
-    now = timezone.now()
+def recover_stuck() -> int:
+    """Deliveries left SENDING for WEBHOOK_STUCK_SECONDS by a worker that died: each gets a
+    failed attempt in its log (not held against the endpoint) and its retry on schedule, or
+    is failed after the last; the later events of its lead go on after it. How many."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.WEBHOOK_STUCK_SECONDS)
+    stuck = WebhookDelivery.objects.filter(state=State.SENDING, sending_since__lt=cutoff)
+    recovered = 0
+    for pk in list(stuck.values_list("pk", flat=True)[:DISPATCH_BATCH]):
+        with transaction.atomic():
+            delivery = stuck.select_for_update().filter(pk=pk).first()
+            if delivery is not None:
+                outcome = Outcome(None, 0, "The worker stopped while sending")
+                final = delivery.attempts > len(retry_schedule())
+                _record(delivery, outcome, final=final, endpoint_failed=False)
+                recovered += 1
+    return recovered
+
+
+def _log_attempt(delivery: WebhookDelivery, outcome: Outcome, now: datetime.datetime) -> None:
     if outcome.status_code is not None or outcome.error:
         WebhookAttempt.objects.create(
             delivery=delivery,
@@ -312,6 +339,14 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, *, final: bool) -> None
             duration_ms=outcome.duration_ms,
             error=outcome.error[:500],
         )
+
+
+def _record(
+    delivery: WebhookDelivery, outcome: Outcome, *, final: bool, endpoint_failed: bool = True
+) -> None:
+    now = timezone.now()
+    _log_attempt(delivery, outcome, now)
+    delivery.sending_since = None
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     if outcome.ok:
         delivery.state, delivery.finished_on, delivery.next_attempt_on = State.SUCCEEDED, now, None
@@ -319,7 +354,7 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, *, final: bool) -> None
             endpoint.failing_since = None
             endpoint.save(update_fields=["failing_since"])
     else:
-        if endpoint.is_active:
+        if endpoint.is_active and endpoint_failed:
             _note_failure(endpoint, now)
         if final or not endpoint.is_active:
             delivery.state, delivery.finished_on, delivery.next_attempt_on = State.FAILED, now, None
@@ -329,7 +364,7 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, *, final: bool) -> None
             delivery.next_attempt_on = now + datetime.timedelta(seconds=wait)
             pk, attempts, run_after = delivery.pk, delivery.attempts, delivery.next_attempt_on
             transaction.on_commit(lambda: _start(pk, attempts, run_after))
-    delivery.save(update_fields=["state", "finished_on", "next_attempt_on"])
+    delivery.save(update_fields=["state", "finished_on", "next_attempt_on", "sending_since"])
     if delivery.state in (State.SUCCEEDED, State.FAILED):
         _start_next(delivery)
 

@@ -12,7 +12,7 @@ from crm.org.models import OrgUnit, Role, StaffRole, UnitType
 from crm.org.scope import scope_for
 from crm.pages.management.commands.seed_demo import DEMO_USERS, database_state
 from customers.models import Customer
-from leads.models import Lead
+from leads.models import Lead, OutboxEvent
 from tests.factories import LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,22 @@ def test_force_adds_the_demo_beside_real_data_without_touching_existing_users():
     assert OrgUnit.objects.filter(type=UnitType.STORE).count() == 4
     # The real admin is not the demo's: no login is printed for a database with real users.
     assert "No demo logins" in logins()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_commits_each_lead_but_enqueues_one_webhook_dispatch(monkeypatch):
+    from crm.webhooks import tasks
+
+    enqueued = []
+
+    class Counted:
+        def enqueue(self):
+            enqueued.append(1)
+
+    monkeypatch.setattr(tasks, "dispatch_events", Counted())
+
+    seed()
+
+    assert Lead.objects.count() == 40
+    assert OutboxEvent.objects.filter(dispatched_on=None).count() >= 40
+    assert enqueued == [1]

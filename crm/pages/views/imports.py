@@ -28,9 +28,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leads.csv_io import COLUMNS, csv_response, export_lines
 from leads.csv_io.jobs import (
     job_create,
-    job_fail_if_stale,
     job_preview,
     job_progress,
+    job_recover_if_stale,
     job_retry,
     job_start,
     store_upload,
@@ -121,7 +121,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @import_manager_required
 @require_http_methods(["GET", "POST"])
 def import_job_page(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = job_fail_if_stale(
+    job = job_recover_if_stale(
         get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
     )
     finished = job.state in (ImportJob.State.DONE, ImportJob.State.FAILED)

@@ -10,10 +10,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from leads.csv_io import LeadImporter, jobs, read_report
-from leads.models import ExtendedFieldDefinition, Status
+from leads.models import ExtendedFieldDefinition, ImportJob, Status
 from tests.factories import (
     BrandFactory,
     CategoryFactory,
@@ -38,7 +40,11 @@ def _enqueue_at_commit(monkeypatch):
     """A test runs in a transaction that never commits: the import task of a job the pages
     start is enqueued (so, with the immediate backend, run) when the request ends, as it
     would be when its transaction commits."""
-    monkeypatch.setattr(jobs, "transaction", SimpleNamespace(on_commit=lambda func: func()))
+    monkeypatch.setattr(
+        jobs,
+        "transaction",
+        SimpleNamespace(on_commit=lambda func: func(), atomic=transaction.atomic),
+    )
 
 
 @pytest.fixture
@@ -119,3 +125,13 @@ def store(path: Path) -> str:
     """Saves a local file in the default storage, as the import page does; returns its name."""
     with path.open("rb") as file:
         return default_storage.save(f"imports/{path.name}", File(file))
+
+
+def stored_job(org, manager, rows: int, **options: bool) -> ImportJob:
+    """A pending job on an upload in the storage: ``rows`` good rows."""
+    text = csv_text(
+        [["type", "leadFor", "userId"]]
+        + [["CUSTOM", f"Item {n}", str(org.customer.pk)] for n in range(rows)]
+    )
+    name = default_storage.save("imports/leads.csv", ContentFile(text.encode()))
+    return jobs.job_create(created_by=manager, file_name="leads.csv", file_path=name, **options)

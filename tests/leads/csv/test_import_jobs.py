@@ -1,29 +1,20 @@
 """Import jobs as tasks: the upload read from the default storage, progress kept in the job's
-row after each batch, and a job whose worker died failed when read, then retried from its last
-committed batch (none imported twice, none half)."""
+row after each batch, and a job whose worker died put back in the queue when read (failed after
+its last attempt, then retried by hand), going on from its last committed batch (none imported
+twice, none half)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from leads.csv_io import importer, jobs
 from leads.models import ImportJob, Lead
 
-from .conftest import csv_text
-
-
-def stored_job(org, manager, rows: int, **options) -> ImportJob:
-    text = csv_text(
-        [["type", "leadFor", "userId"]]
-        + [["CUSTOM", f"Item {n}", str(org.customer.pk)] for n in range(rows)]
-    )
-    name = default_storage.save("imports/leads.csv", ContentFile(text.encode()))
-    return jobs.job_create(created_by=manager, file_name="leads.csv", file_path=name, **options)
+from .conftest import stored_job
 
 
 class WorkerDied(BaseException):
@@ -60,15 +51,11 @@ def test_the_task_reads_the_upload_from_storage_and_keeps_progress_in_the_job(
     assert job.preview["rows"] == []
 
 
-def test_a_dead_workers_job_is_failed_when_read_and_a_retry_imports_the_rest_once(
-    org, manager, monkeypatch, settings
-):
-    settings.IMPORT_STALE_SECONDS = 60
-    job = stored_job(org, manager, 2500, dry_run=False)
+def dies_in_the_second_batch(monkeypatch) -> None:
     batch = importer.LeadImporter._import_chunk
     calls = []
 
-    def dies_in_the_second_batch(self, chunk, *args):
+    def dies(self, chunk, *args):
         calls.append(len(chunk))
         if len(calls) == 2:
             # Half of the batch is written, then the worker is gone.
@@ -76,37 +63,75 @@ def test_a_dead_workers_job_is_failed_when_read_and_a_retry_imports_the_rest_onc
             raise WorkerDied
         batch(self, chunk, *args)
 
-    monkeypatch.setattr(importer.LeadImporter, "_import_chunk", dies_in_the_second_batch)
-    with pytest.raises(WorkerDied):
-        jobs.job_run(job.pk)
+    monkeypatch.setattr(importer.LeadImporter, "_import_chunk", dies)
+    yield
     monkeypatch.setattr(importer.LeadImporter, "_import_chunk", batch)
 
+
+def run_until_the_worker_dies(job, monkeypatch) -> None:
+    with contextmanager(dies_in_the_second_batch)(monkeypatch), pytest.raises(WorkerDied):
+        jobs.job_run(job.pk)
     job.refresh_from_db()
-    assert (job.state, job.committed_rows) == (ImportJob.State.RUNNING, 1000)
+    assert (job.state, job.committed_rows, job.attempts) == (ImportJob.State.RUNNING, 1000, 1)
     assert Lead.objects.count() == 1000  # the half batch rolled back
     assert jobs.job_progress(job)["state"] == "RUNNING"  # not silent for long yet
-
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_on=timezone.now() - timedelta(minutes=2))
     job.refresh_from_db()
-    status = jobs.job_progress(job)
-    assert (status["state"], status["stalled"], status["error"]["code"]) == ("FAILED", True, 90500)
 
-    assert jobs.job_retry(job) is True
 
+def assert_imported_once(job, rows: int) -> None:
     job.refresh_from_db()
     assert (job.state, job.processed_rows, job.ok_rows, job.failed_rows) == (
         ImportJob.State.DONE,
-        2500,
-        2500,
+        rows,
+        rows,
         0,
     )
-    assert Lead.objects.filter(import_job=job).count() == 2500
+    assert Lead.objects.filter(import_job=job).count() == rows
     names = list(Lead.objects.values_list("lead_for", flat=True))
-    assert len(names) == len(set(names)) == 2500
+    assert len(names) == len(set(names)) == rows
+
+
+def test_a_dead_workers_job_is_queued_again_when_read_and_goes_on_after_its_batches(
+    org, manager, monkeypatch, settings
+):
+    settings.IMPORT_STALE_SECONDS = 60
+    job = stored_job(org, manager, 2500, dry_run=False)
+    run_until_the_worker_dies(job, monkeypatch)
+    first_worker = job.worker
+
+    # Read: queued again, and (the tests' immediate backend) run by the next worker at once.
+    status = jobs.job_progress(job)
+
+    assert (status["state"], status["stalled"], status["error"]) == ("DONE", False, None)
+    assert_imported_once(job, 2500)
+    assert job.attempts == 2
+    assert job.worker != first_worker
     assert jobs.job_retry(job) is False
 
 
-def test_a_retried_dry_run_starts_again_from_the_first_row(org, manager, monkeypatch, settings):
+def test_after_its_last_attempt_a_dead_workers_job_is_failed_and_a_retry_imports_the_rest_once(
+    org, manager, monkeypatch, settings
+):
+    settings.IMPORT_STALE_SECONDS = 60
+    settings.IMPORT_MAX_ATTEMPTS = 1
+    job = stored_job(org, manager, 2500, dry_run=False)
+    run_until_the_worker_dies(job, monkeypatch)
+
+    status = jobs.job_progress(job)
+    assert (status["state"], status["stalled"], status["error"]["code"]) == ("FAILED", True, 90500)
+    assert Lead.objects.count() == 1000
+
+    assert jobs.job_retry(job) is True
+
+    assert_imported_once(job, 2500)
+    assert job.attempts == 1  # a new round
+    assert jobs.job_retry(job) is False
+
+
+def test_a_dry_run_queued_again_starts_again_from_the_first_row(
+    org, manager, monkeypatch, settings
+):
     settings.IMPORT_STALE_SECONDS = 60
     job = stored_job(org, manager, 1500, dry_run=True)
     batch = importer.LeadImporter._import_chunk
@@ -124,10 +149,10 @@ def test_a_retried_dry_run_starts_again_from_the_first_row(org, manager, monkeyp
     monkeypatch.setattr(importer.LeadImporter, "_import_chunk", batch)
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_on=timezone.now() - timedelta(minutes=2))
     job.refresh_from_db()
-    assert jobs.job_fail_if_stale(job).state == ImportJob.State.FAILED
 
-    assert jobs.job_retry(job) is True
+    assert jobs.job_recover_if_stale(job).state == ImportJob.State.DONE
 
     job.refresh_from_db()
     assert (job.state, job.processed_rows, job.ok_rows) == (ImportJob.State.DONE, 1500, 1500)
+    assert job.attempts == 2
     assert not Lead.objects.exists()

@@ -229,21 +229,44 @@ def test_the_page_saves_the_upload_in_storage_and_enqueues_the_import_task(
     assert manager_client.get(reverse("lead-import-report", args=[job.pk])).status_code == 200
 
 
-def test_a_job_whose_worker_is_gone_is_failed_and_can_be_retried(
-    org, manager, manager_client, settings
-):
-    settings.IMPORT_STALE_SECONDS = 300
+def silent_job(org, manager, *, attempts: int) -> ImportJob:
+    """An import whose worker stopped reporting six minutes ago, on its ``attempts``-th run."""
     job = ImportJob.objects.create(
         created_by=manager,
         file_name="leads.csv",
         file_path=default_storage.save("imports/leads.csv", ContentFile(sample(org).encode())),
         dry_run=False,
         state=ImportJob.State.RUNNING,
+        attempts=attempts,
+        worker="gone:1:token",
     )
     ImportJob.objects.filter(pk=job.pk).update(
         created_on=timezone.now() - timedelta(minutes=10),
         heartbeat_on=timezone.now() - timedelta(minutes=6),
     )
+    return job
+
+
+def test_a_job_whose_worker_is_gone_is_queued_again_when_its_poll_reads_it(
+    org, manager, manager_client, settings
+):
+    settings.IMPORT_STALE_SECONDS = 300
+    job = silent_job(org, manager, attempts=1)
+
+    # Queued again (and run at once by the tests' immediate backend).
+    status = manager_client.get(reverse("lead-import-status", args=[job.pk])).json()
+
+    job.refresh_from_db()
+    assert (status["state"], status["stalled"], status["okRows"]) == ("DONE", False, 2)
+    assert (job.state, job.attempts, job.error_code) == ("DONE", 2, None)
+    assert Lead.objects.count() == 2
+
+
+def test_a_job_whose_worker_is_gone_on_its_last_attempt_is_failed_and_can_be_retried(
+    org, manager, manager_client, settings
+):
+    settings.IMPORT_STALE_SECONDS = 300
+    job = silent_job(org, manager, attempts=settings.IMPORT_MAX_ATTEMPTS)
 
     status = manager_client.get(reverse("lead-import-status", args=[job.pk])).json()
     page = manager_client.get(reverse("lead-import-job", args=[job.pk])).content.decode()

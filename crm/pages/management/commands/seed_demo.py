@@ -25,7 +25,7 @@ from crm.catalog.models import Brand, Category, Sku
 from crm.org.models import OrgUnit, Role, StaffRole, UnitType
 from customers.models import Customer
 from customers.services import customer_register
-from leads import services
+from leads import events, services
 from leads.models import (
     ExtendedFieldDefinition,
     Lead,
@@ -278,8 +278,9 @@ class Command(BaseCommand):
         if Lead.objects.exists() or Customer.objects.exists():
             self.stdout.write("Demo data already present: no user or password was changed.")
             return
-        customers = self._customers(rng, options["customers"])
-        created = self._leads(rng, options["leads"], users, customers, skus, units)
+        with events.one_dispatch():  # one webhook dispatch for the whole demo, not one a lead
+            customers = self._customers(rng, options["customers"])
+            created = self._leads(rng, options["leads"], users, customers, skus, units)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {len(customers)} customers, {created} leads, {len(skus)} SKUs."
