@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from customers import services as customer_services
-from customers.inputs import CustomerDetails
+from customers.inputs import CustomerDetails, IdType
 from customers.models import Customer
 from leads import inputs, services
 from leads.errors import ErrorCollector
-from leads.models import Lead, LeadStatus, Status
+from leads.models import Lead, LeadStatus, LeadType, Status
 from tests.factories import LeadFactory, ReasonFactory, SubStatusFactory
 from tests.leads.codes import coded
 
@@ -137,9 +137,9 @@ class TestServicesTakeTypedValues:
     def test_lead_create_check_only_registers_nobody(self, staff):
         result = services.lead_create(
             created_by=staff,
-            type="CUSTOM",
+            type=LeadType.CUSTOM,
             lead_for="Sofa",
-            id_type="EMAIL",
+            id_type=IdType.EMAIL,
             identifier="walk.in@example.com",
             customer_data=CustomerDetails(first_name="Walk", last_name="In"),
             check_only=True,
@@ -151,9 +151,9 @@ class TestServicesTakeTypedValues:
     def test_customer_details_register_the_customer(self, staff):
         result = services.lead_create(
             created_by=staff,
-            type="CUSTOM",
+            type=LeadType.CUSTOM,
             lead_for="Sofa",
-            id_type="EMAIL",
+            id_type=IdType.EMAIL,
             identifier="walk.in@example.com",
             customer_data=CustomerDetails(first_name=" Walk ", last_name="In"),
         )
