@@ -340,6 +340,7 @@ def _lead_store(
 def _history_row(
     item: StatusLogInput, at: str, refused: Refusals, errors: ErrorCollector
 ) -> LeadStatus:
+    expect(at, item, StatusLogInput)
     if refused.report(at, errors):
         return LeadStatus()
     status = item.status
@@ -361,6 +362,7 @@ def _history_row(
 def _followup_row(
     item: FollowUpInput, at: str, refused: Refusals, errors: ErrorCollector
 ) -> FollowUp:
+    expect(at, item, FollowUpInput)
     if refused.report(at, errors):
         return FollowUp()
     row = FollowUp(**item.row_values())
