@@ -81,7 +81,7 @@ def _blank(value: Any) -> bool:
 def customer_key(values: Mapping[str, Any], refused: Refusals) -> dict[str, Any]:
     """How a lead names its customer, typed for ``customer_resolve``: ``user_id`` (an int;
     None when sent null or blank; left out when not sent), ``id_type`` (an IdType, any case)
-    and ``identifier`` (text; a number is read as its text). What cannot be one goes into
+    and ``identifier`` (text; a whole number is read as its text). What cannot be one goes into
     ``refused`` under its argument: a ``userId`` that is no id (92008), an ``idType`` that is
     none of the three (92015), an identifier that is no text (90008)."""
     key: dict[str, Any] = {}
@@ -95,7 +95,7 @@ def customer_key(values: Mapping[str, Any], refused: Refusals) -> dict[str, Any]
     if key["id_type"] is None and id_type not in (None, ""):
         refused.on("id_type").add("id_type", ErrorCode.INVALID_ID_TYPE)
     identifier = values.get("identifier")
-    if isinstance(identifier, int | float) and not isinstance(identifier, bool):
+    if isinstance(identifier, int) and not isinstance(identifier, bool):
         identifier = str(identifier)
     key["identifier"] = None if _blank(identifier) else identifier
     if key["identifier"] is not None and not isinstance(identifier, str):
