@@ -7,7 +7,9 @@ report a value that cannot be one with the registry's code, on the field the ser
 name (``status``, ``reason``, ``owner`` ...), so every surface answers with the same code.
 
 The frozen dataclasses are the inputs of one request, built by an edge and handed to a
-service as keyword arguments (``as_kwargs()``).
+service as keyword arguments (``as_kwargs()``). A new lead is typed by ``new_lead``, which puts
+what it cannot type into a ``Refusals`` under its argument, for ``lead_create`` to report in
+its own order.
 """
 
 from __future__ import annotations

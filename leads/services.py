@@ -9,7 +9,10 @@ they take Python values (``Status``, ids as ``int``, ``User`` rows, ``datetime``
 of ``leads.inputs``), never a client's raw value: the edges type those (``leads.inputs``).
 A service with ``check_only`` runs every check and writes nothing: it raises every problem, or
 returns None; an edge that refused a value calls it so (``check_all``), so that one answer
-lists every problem of a request. A customer to register is then only checked.
+lists every problem of a request. A customer to register is then only checked. Lead creation
+checks in many steps whose order its answers keep: there the edge hands what it refused to the
+service instead (``refused``: ``crm.core.errors.Refusals``), which reports each refusal where
+it reads that argument and runs once.
 """
 
 from __future__ import annotations
