@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,13 +204,14 @@ def lead_create(
         store_id=store,
     )
     reason = lead_references(lead, sub_status, owner, reason_id, refused, errors)
+    # A row the edge refused (no object) is reported in its place; an empty row stands in.
     history = [
-        _history_row(item, f"status_log_details[{i}]", refused, errors)
-        for i, item in enumerate(status_log_details)
+        LeadStatus() if refused.report(at, errors) else _history_row(item, at, refused, errors)
+        for at, item in _rows("status_log_details", status_log_details, StatusLogInput)
     ]
     followups = [
-        _followup_row(item, f"follow_up_details[{i}]", refused, errors)
-        for i, item in enumerate(follow_up_details)
+        FollowUp() if refused.report(at, errors) else _followup_row(item, at, refused, errors)
+        for at, item in _rows("follow_up_details", follow_up_details, FollowUpInput)
     ]
 
     held = customer is not None and customer.pk is not None
@@ -340,12 +341,17 @@ def _lead_store(
     return store.pk
 
 
+def _rows(name: str, items: Sequence[Any], kind: type) -> Iterator[tuple[str, Any]]:
+    """The rows sent under ``name``, each with where the request holds it; each is ``kind``."""
+    for index, item in enumerate(items):
+        at = f"{name}[{index}]"
+        expect(at, item, kind)
+        yield at, item
+
+
 def _history_row(
     item: StatusLogInput, at: str, refused: Refusals, errors: ErrorCollector
 ) -> LeadStatus:
-    expect(at, item, StatusLogInput)
-    if refused.report(at, errors):
-        return LeadStatus()
     status = item.status
     if not refused.report(f"{at}.status", errors) and status is None:
         errors.add(f"{at}.status", ErrorCode.STATUS_EMPTY)
@@ -365,9 +371,6 @@ def _history_row(
 def _followup_row(
     item: FollowUpInput, at: str, refused: Refusals, errors: ErrorCollector
 ) -> FollowUp:
-    expect(at, item, FollowUpInput)
-    if refused.report(at, errors):
-        return FollowUp()
     row = FollowUp(**item.row_values())
     if not refused.report(f"{at}.followed_up_by", errors):
         row.followed_up_by = resolve_staff_user(item.followed_up_by, errors, f"{at}.followed_up_by")
