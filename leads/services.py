@@ -558,7 +558,9 @@ def _hand_over(
     if clean:
         lead.full_clean()
     lead.save(update_fields=[field, "last_updated_on", "last_updated_by"])
-    getattr(lead, f"{field}_changes").create(
+    history = getattr(Lead, f"{field}_changes").rel.related_model  # OwnerChange, StoreChange
+    history.objects.create(
+        lead=lead,
         **{f"from_{field}_id": previous, f"to_{field}": to},
         changed_by=changed_by,
         changed_on=lead.last_updated_on,
