@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from crm.core.db import save_unique
-from crm.core.errors import ErrorCode, ErrorCollector, coded_error
+from crm.core.errors import ErrorCode, ErrorCollector, Refusals, coded_error
 from crm.core.parsing import MISSING, MissingType, typed
 
 from .identifiers import normalise_email, normalise_mobile
-from .inputs import CustomerDetails
+from .inputs import CustomerDetails, IdType, parse_id_type  # noqa: F401 - re-exported
 from .models import Customer
-
-
-class IdType:
-    MOBILE = "MOBILE"
-    EMAIL = "EMAIL"
-    EXTERNAL_ID = "EXTERNAL_ID"
-    ALL = (MOBILE, EMAIL, EXTERNAL_ID)
-    FIELD = {MOBILE: "mobile", EMAIL: "email", EXTERNAL_ID: "external_id"}
-
-
-def parse_id_type(id_type: Any) -> str | None:
-    """The canonical idType (case-insensitive), or None when it is not one of the three."""
-    if not isinstance(id_type, str):
-        return None
-    value = id_type.strip().upper()
-    return value if value in IdType.ALL else None
 
 
 def normalise_identifier(id_type: str, identifier: str) -> str | None:
@@ -106,56 +89,63 @@ def customer_update(
 @typed
 def customer_resolve(
     *,
-    user_id: Any = MISSING,
-    id_type: Any = None,
-    identifier: Any = None,
+    user_id: int | None | MissingType = MISSING,
+    id_type: IdType | None = None,
+    identifier: str | None = None,
     customer_data: CustomerDetails | None = None,
     auto_register: bool = True,
     errors: ErrorCollector | None = None,
+    refused: Refusals | None = None,
     check_only: bool = False,
 ) -> Customer | None:
-    """Find the lead's customer in the spec's order: userId, then idType+identifier, then
-    auto-registration (when the org allows it). Problems go into ``errors`` (or are raised).
-    With ``check_only`` a customer to register is checked and returned unsaved."""
+    """Find the lead's customer in the spec's order: ``user_id`` (None: sent as null, 92007),
+    then ``id_type`` + ``identifier``, then auto-registration (when the org allows it).
+    ``refused``: what the edge could not type of ``user_id``, ``id_type`` and ``identifier``
+    (``customers.inputs.customer_key``), reported where the order reads it. Problems go into
+    ``errors`` (or are raised). With ``check_only`` a customer to register is checked and
+    returned unsaved."""
     own = errors is None
     errors = errors if errors is not None else ErrorCollector()
+    refused = refused if refused is not None else Refusals()
     customer = _resolve(
-        user_id, id_type, identifier, customer_data, auto_register, errors, check_only
+        user_id, id_type, identifier, customer_data, auto_register, errors, refused, check_only
     )
     if own:
         errors.raise_if_any()
     return customer
 
 
-def _resolve(user_id, id_type, identifier, customer_data, auto_register, errors, check_only):
+def _resolve(
+    user_id, id_type, identifier, customer_data, auto_register, errors, refused, check_only
+):
     if user_id is not MISSING:
-        if user_id is None or (isinstance(user_id, str) and not user_id.strip()):
+        if refused.report("user_id", errors):
+            return None
+        if user_id is None:
             errors.add("user_id", ErrorCode.USER_ID_NULL)
             return None
-        customer = _customer_by_id(user_id)
+        customer = Customer.objects.filter(pk=user_id).first()
         if customer is None:
             errors.add("user_id", ErrorCode.USER_NOT_FOUND, user_id)
         return customer
 
-    has_identifier = identifier is not None and not (
-        isinstance(identifier, str) and not identifier.strip()
-    )
-    if id_type in (None, "") and not has_identifier:
+    # A value sent but refused is one sent: its own error says what is wrong with it.
+    has_identifier = identifier is not None or "identifier" in refused
+    if id_type is None and "id_type" not in refused and not has_identifier:
         errors.add("user_id", ErrorCode.USER_DETAILS_EMPTY)
         return None
-    canonical = parse_id_type(id_type)
-    if canonical is None:
+    if refused.report("id_type", errors):
+        return None
+    if id_type is None:
         errors.add("id_type", ErrorCode.INVALID_ID_TYPE)
         return None
     if not has_identifier:
         errors.add("identifier", ErrorCode.USER_DETAILS_EMPTY)
         return None
-    if not isinstance(identifier, str | int) or isinstance(identifier, bool):
-        errors.add("identifier", ErrorCode.INVALID_FIELD, "identifier", "expected text")
+    if refused.report("identifier", errors):
         return None
-    identifier = str(identifier)
-    field = IdType.FIELD[canonical]
-    normalised = normalise_identifier(canonical, identifier)
+    field = IdType.FIELD[id_type]
+    normalised = normalise_identifier(id_type, identifier)
     if normalised is not None:
         customer = Customer.objects.filter(**{field: normalised}).first()
         if customer is not None:
@@ -168,18 +158,6 @@ def _resolve(user_id, id_type, identifier, customer_data, auto_register, errors,
         return None
     details = customer_data or CustomerDetails()
     return _auto_register(field, normalised, details, errors, check_only)
-
-
-def _customer_by_id(user_id: Any) -> Customer | None:
-    if isinstance(user_id, bool):
-        return None
-    try:
-        pk = int(str(user_id).strip())
-    except (TypeError, ValueError):
-        return None
-    if not -(2**63) < pk < 2**63:
-        return None
-    return Customer.objects.filter(pk=pk).first()
 
 
 def _auto_register(

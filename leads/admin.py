@@ -8,8 +8,8 @@ from crm.core.models import active_staff
 
 from . import services
 from .access import LeadAction, check, check_create, may, visible_leads
-from .errors import ErrorCollector
-from .inputs import status_of
+from .errors import ErrorCollector, Refusals
+from .inputs import new_lead, status_of
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
@@ -203,20 +203,25 @@ class LeadAdmin(VisibleLeadsMixin, admin.ModelAdmin):
     def save_model(self, request, obj: Lead, form: LeadAdminForm, change: bool) -> None:
         data: dict[str, Any] = form.cleaned_data
         if not change:
+            reason, refused = data.get("reason"), Refusals()
+            values = {
+                "type": data["type"],
+                "lead_for": data["lead_for"],
+                "status": data["status"],
+                "sub_status": data.get("sub_status"),
+                "reason_id": reason.pk if reason else None,
+                "notes": data.get("status_notes") or "",
+                "owner": data.get("owner"),
+                "org_source_id": data["org_source"].pk,
+                "next_follow_up": data.get("next_follow_up"),
+                "extended_fields": data.get("extended_fields") or {},
+                "store_code": data["store"].code if data.get("store") else None,
+            }
             result = services.lead_create(
                 created_by=request.user,
                 customer=data["customer"],
-                type=data["type"],
-                lead_for=data["lead_for"],
-                status=data["status"],
-                sub_status=data.get("sub_status"),
-                reason_id=data.get("reason"),
-                notes=data.get("status_notes") or "",
-                owner=data.get("owner"),
-                org_source_id=data["org_source"].pk,
-                next_follow_up=data.get("next_follow_up"),
-                extended_fields=data.get("extended_fields") or {},
-                store_code=data["store"].code if data.get("store") else None,
+                refused=refused,
+                **new_lead(values, refused),
             )
             obj.pk = result.lead.pk
             obj._state.adding = False

@@ -24,45 +24,33 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crm.core.db import insert_all
-from crm.core.parsing import MISSING, parse_id
+from crm.core.parsing import MISSING
 from crm.org.models import OrgUnit
 from crm.org.selectors import code_text, store_of_unit, unknown_store
 from customers.inputs import CustomerDetails
 from customers.models import Customer
-from customers.services import IdType, customer_resolve, normalise_identifier, parse_id_type
+from customers.services import IdType, customer_resolve, normalise_identifier
 
 from .access import check_create, default_store_id
-from .errors import ErrorCode, ErrorCollector, ErrorItem, error_items
+from .errors import ErrorCollector, ErrorItem, Refusals, error_items
 from .models import (
     ACTIVE_STATUSES,
     CATALOG_MODELS,
     Lead,
     LeadStatus,
     LeadType,
-    OrgSettings,
     OrgSource,
     Reason,
     ReferenceLookups,
     Status,
     SubStatus,
 )
-
-# _text too: notes are stored as lead_create() stores them.
-from .resolvers import (
-    as_text,
-    lead_for_text,
-    resolve_reason,
-    resolve_staff_user,
-    resolve_sub_status,
-)
-
-User = get_user_model()
+from .resolvers import auto_registers, clean_lead, lead_references, report_dates
 
 # The lead_create() arguments an item may hold. The others (customer, created_on and the
 # history to replay) belong to a lead's creation one at a time, not to a batch.
@@ -83,6 +71,8 @@ BATCH_FIELDS = frozenset(
         "next_follow_up",
         "extended_fields",
         "store_code",
+        "entity_type",
+        "refused",
     }
 )
 # Foreign keys the batch does not look up again: it holds the rows themselves, just read from
@@ -160,7 +150,6 @@ class LeadBatch:
         *,
         created_by: Any,
         items: Sequence[Mapping[str, Any]],
-        known_errors: Mapping[int, ValidationError],
         import_job: Any = None,
     ) -> None:
         for index, item in enumerate(items):
@@ -171,7 +160,6 @@ class LeadBatch:
         self.user = created_by
         self.import_job = import_job
         self.items = items
-        self.known_errors = known_errors
         self.outcomes: list[Outcome] = [Outcome() for _ in items]
         self.pending: list[_Pending] = []
         # The customer keys each item names, computed once (normalising a mobile is not free).
@@ -192,11 +180,10 @@ class LeadBatch:
     # --- what the items refer to, in a few queries ----------------------------------------
 
     def _fetch(self) -> None:
-        self.auto_register = OrgSettings.load().auto_register_customers
+        self.auto_register = auto_registers()
         user_ids: set[int] = set()
         identifiers: dict[str, set[str]] = {}
         reason_ids: set[int] = set()
-        usernames: set[str] = set()
         codes: dict[type, set[str]] = {model: set() for model in CATALOG_MODELS.values()}
         lead_fors: set[str] = set()
         store_codes: set[str] = set()
@@ -213,13 +200,8 @@ class LeadBatch:
                 else:
                     identifiers.setdefault(kind, set()).add(value)
             if item.get("reason_id") is not None:
-                pk = parse_id(item["reason_id"])
-                if pk is not None:
-                    reason_ids.add(pk)
-            owner = _stripped(item.get("owner"))
-            if owner:
-                usernames.add(owner)
-            lead_for = _stripped(lead_for_text(item.get("lead_for")))
+                reason_ids.add(item["reason_id"])
+            lead_for = _stripped(item.get("lead_for"))
             type_ = item.get("type", LeadType.SKU)
             model = CATALOG_MODELS.get(type_) if isinstance(type_, str) else None
             if model is not None and lead_for:
@@ -241,7 +223,6 @@ class LeadBatch:
         # A lead that names no store is the creator's store's (lead_create()'s default).
         self.default_store_id = default_store_id(self.user)
         self.reasons = Reason.objects.in_bulk(reason_ids) if reason_ids else {}
-        self.owners = {u.username: u for u in User.objects.filter(username__in=usernames)}
         self.sub_statuses = {(s.status, s.name): s for s in SubStatus.objects.all()}
         catalog = {
             model: _ActiveCodes(
@@ -279,11 +260,9 @@ class LeadBatch:
         (identifier field, normalised value); None when that cannot name anyone."""
         user_id = item.get("user_id", MISSING)
         if user_id is not MISSING:
-            pk = parse_id(user_id)
-            return ("pk", pk) if pk is not None else None
-        id_type = parse_id_type(item.get("id_type"))
-        identifier = item.get("identifier")
-        if id_type is None or not identifier or not isinstance(identifier, str):
+            return ("pk", user_id) if user_id is not None else None
+        id_type, identifier = item.get("id_type"), item.get("identifier")
+        if id_type is None or identifier is None:
             return None
         value = normalise_identifier(id_type, identifier)
         return (IdType.FIELD[id_type], value) if value is not None else None
@@ -300,33 +279,21 @@ class LeadBatch:
 
     def _check(self, index: int, item: Mapping[str, Any]) -> _Pending | list[ErrorItem]:
         errors = ErrorCollector()
-        if index in self.known_errors:
-            errors.extend(self.known_errors[index])
-        customer = self._customer(index, item, errors)
-        # lead_create()'s defaults: an argument sent as None (or MISSING) is one not sent.
-        status = item.get("status")
-        if status is None or status is MISSING:
-            status = Status.OPEN
-        type_ = item.get("type", LeadType.SKU)
-        if type_ is MISSING:
-            type_ = LeadType.SKU
-        org_source_id = item.get("org_source_id", MISSING)
-        if org_source_id is MISSING:
-            org_source_id = OrgSource.INSTORE_ID
-        lead_for = item.get("lead_for")
-        text = lead_for_text(lead_for)
-        if lead_for is not None and text is None:
-            errors.add("lead_for", ErrorCode.INVALID_FIELD, "leadFor", "expected text")
-        extended_fields = item.get("extended_fields")
+        refused = item.get("refused") or Refusals()
+        report_dates(refused, errors)
+        customer = self._customer(index, item, refused, errors)
+        refused.report("lead_for", errors)
+        status = item.get("status", Status.OPEN)
+        extended_fields = item.get("extended_fields", MISSING)
         now = timezone.now()
         lead = Lead(
             customer=customer,
-            type=type_,
-            lead_for=text or "",
+            type=item.get("type", LeadType.SKU),
+            lead_for=item.get("lead_for") or "",
             status=status,
-            org_source_id=org_source_id,
+            org_source_id=item.get("org_source_id", OrgSource.INSTORE_ID),
             next_follow_up=item.get("next_follow_up"),
-            extended_fields={} if extended_fields is None else extended_fields,
+            extended_fields={} if extended_fields is MISSING else extended_fields,
             created_on=now,
             created_by=self.user,
             last_updated_on=now,
@@ -334,36 +301,28 @@ class LeadBatch:
             import_job=self.import_job,
         )
         lead.lookups = self.lookups
-        lead.store_id = self._store_id(item, errors)
-        # An instance from the batch is checked by the resolvers as the row they would look up;
-        # a name or id the batch does not hold is looked up (and reported) by them.
-        sub_name, owner_name, reason_id = (
-            item.get("sub_status"),
-            item.get("owner"),
-            item.get("reason_id"),
-        )
+        lead.store_id = self._store_id(item, refused, errors)
+        # The rows the batch holds are checked by the resolvers as the rows they would look
+        # up; a name or id the batch does not hold is looked up (and reported) by them.
+        sub_name, reason_id = item.get("sub_status"), item.get("reason_id")
         sub_key = _stripped(sub_name)
-        sub = (
-            self.sub_statuses.get((status, sub_key))
-            if sub_key and isinstance(status, str)
-            else None
+        sub = self.sub_statuses.get((status, sub_key)) if sub_key and status else None
+        reason = self.reasons.get(reason_id) if reason_id is not None else None
+        reason = lead_references(
+            lead, sub or sub_name, item.get("owner"), reason or reason_id, refused, errors
         )
-        owner_key = _stripped(owner_name)
-        owner = self.owners.get(owner_key) if owner_key else None
-        reason = self.reasons.get(parse_id(reason_id)) if reason_id else None
-        lead.sub_status = resolve_sub_status(status, sub or sub_name, errors)
-        lead.owner = resolve_staff_user(owner or owner_name, errors)
-        reason = resolve_reason(reason or reason_id, errors)
-        try:
-            # Not looked up again: the customer and the creating user, rows just read (or,
-            # for a customer registered with the batch, about to be inserted). The model's
-            # check constraints (status and type among their choices, leadFor not blank) are
-            # rules of Lead.clean() too, which runs; a lead has no unique fields.
-            lead.full_clean(
-                exclude=_HELD_FOREIGN_KEYS, validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as exc:
-            errors.extend(exc)
+        # Not looked up again: the customer and the creating user, rows just read (or, for a
+        # customer registered with the batch, about to be inserted). The model's check
+        # constraints (status and type among their choices, leadFor not blank) are rules of
+        # Lead.clean() too, which runs; a lead has no unique fields.
+        clean_lead(
+            lead,
+            errors,
+            refused,
+            exclude=_HELD_FOREIGN_KEYS,
+            validate_unique=False,
+            validate_constraints=False,
+        )
         if errors:
             return error_items(errors.as_error())
 
@@ -375,14 +334,18 @@ class LeadBatch:
             self.active[key] = lead
         status_row = LeadStatus(
             **LeadStatus.of_current(
-                lead, reason=reason, notes=as_text(item.get("notes")), by=self.user, on=now
+                lead, reason=reason, notes=item.get("notes", ""), by=self.user, on=now
             )
         )
         return _Pending(index, lead, status_row, duplicate_of)
 
-    def _store_id(self, item: Mapping[str, Any], errors: ErrorCollector) -> int | None:
+    def _store_id(
+        self, item: Mapping[str, Any], refused: Refusals, errors: ErrorCollector
+    ) -> int | None:
         """lead_create()'s store: the one ``store_code`` names (90038, and 90034 outside the
         importer's stores), else the importer's own."""
+        if refused.report("store_code", errors):
+            return None
         code = code_text(item.get("store_code"))
         if code is None:
             return self.default_store_id
@@ -398,7 +361,7 @@ class LeadBatch:
         return store.pk
 
     def _customer(
-        self, index: int, item: Mapping[str, Any], errors: ErrorCollector
+        self, index: int, item: Mapping[str, Any], refused: Refusals, errors: ErrorCollector
     ) -> Customer | None:
         """The item's customer: one the batch holds, a new one to register with the batch, or
         whatever customer_resolve() makes of the item (its errors, in most cases)."""
@@ -420,6 +383,7 @@ class LeadBatch:
             customer_data=item.get("customer_data"),
             auto_register=self.auto_register,
             errors=errors,
+            refused=refused,
         )
         return self._remember_customer(customer) if customer is not None else None
 

@@ -8,6 +8,7 @@ from crm.core.errors import (  # noqa: F401 - re-exported
     ErrorCollector,
     ErrorDef,
     ErrorItem,
+    Refusals,
     check_all,
     coded_error,
     error_code_of,

@@ -7,7 +7,9 @@ report a value that cannot be one with the registry's code, on the field the ser
 name (``status``, ``reason``, ``owner`` ...), so every surface answers with the same code.
 
 The frozen dataclasses are the inputs of one request, built by an edge and handed to a
-service as keyword arguments (``as_kwargs()``).
+service as keyword arguments (``as_kwargs()``). A new lead is typed by ``new_lead``, which puts
+what it cannot type into a ``Refusals`` under its argument, for ``lead_create`` to report in
+its own order.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from crm.core.parsing import MISSING, MissingType, check_annotations, choice_of, parse_id
+from crm.org.selectors import code_text
+from customers.inputs import customer_key
 
-from .errors import ErrorCode, ErrorCollector
-from .models import ExtendedFieldDefinition, Status, SubStatus
-from .resolvers import as_text, is_blank, resolve_staff_user
+from .errors import ErrorCode, ErrorCollector, Refusals
+from .models import ExtendedFieldDefinition, LeadType, Status, SubStatus
+from .resolvers import as_text, is_blank, lead_for_text, resolve_staff_user
 
 User = get_user_model()
 
@@ -52,6 +56,14 @@ class StatusChange(Inputs):
     sub_status: SubStatus | str | None = None
     reason_id: int | None = None
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class StatusLogInput(StatusChange):
+    """A status the lead held before it was recorded here (``statusLogDetails``); None
+    ``created_on`` is the lead's creation time."""
+
+    created_on: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -190,15 +202,18 @@ def status_change(values: Mapping[str, Any], errors: ErrorCollector) -> StatusCh
     )
 
 
-def followup_input(values: Mapping[str, Any], errors: ErrorCollector) -> FollowUpInput:
-    """A follow-up from snake_case client values whose dates are parsed already."""
+def followup_input(
+    values: Mapping[str, Any], errors: ErrorCollector, prefix: str = ""
+) -> FollowUpInput:
+    """A follow-up from snake_case client values whose dates are parsed already (``prefix``:
+    where the request holds it, for the field an unknown follower is reported on)."""
     followed_up_by = values.get("followed_up_by")
     return FollowUpInput(
         followed_up_on=values.get("followed_up_on"),
         followed_up_by=(
             None
             if is_blank(followed_up_by)
-            else staff_user_of(followed_up_by, errors, "followed_up_by")
+            else staff_user_of(followed_up_by, errors, f"{prefix}followed_up_by")
         ),
         scheduled_follow_up=values.get("scheduled_follow_up"),
         next_follow_up=values.get("next_follow_up"),
@@ -222,3 +237,82 @@ def lead_changes(values: Mapping[str, Any], errors: ErrorCollector) -> LeadChang
         owner=owner,
         next_follow_up=values.get("next_follow_up", MISSING),
     )
+
+
+def new_lead(
+    values: Mapping[str, Any], refused: Refusals, owners: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``lead_create``'s typed keyword arguments from snake_case client values whose dates
+    are parsed already (the keys sent: a key not sent is left to the service's default). What
+    cannot be typed goes into ``refused`` under its argument, and None in its place; the
+    service reports it where it reads that argument. ``owners``: staff users by username,
+    looked up beforehand for many leads (the CSV batch), the others are looked up here."""
+    lead: dict[str, Any] = {**customer_key(values, refused), "lead_for": None}
+    sent = values.get("lead_for")
+    lead["lead_for"] = lead_for_text(sent)
+    if sent is not None and lead["lead_for"] is None:
+        refused.on("lead_for").add("lead_for", ErrorCode.INVALID_FIELD, "leadFor", "expected text")
+    for name in ("customer_data", "next_follow_up", "last_follow_up", "created_on"):
+        if name in values:
+            lead[name] = values[name]
+    if values.get("type", MISSING) is not MISSING:
+        # Anything but one of the four is no type (the model's 92009).
+        kind = values["type"]
+        lead["type"] = LeadType(kind) if isinstance(kind, str) and kind in LeadType.values else None
+    if values.get("status") is not None:
+        lead["status"] = status_of(values["status"], refused.on("status"))
+    lead["sub_status"] = sub_status_of(values.get("sub_status"))
+    lead["reason_id"] = reason_id_of(values.get("reason_id"), refused.on("reason_id"))
+    lead["notes"] = as_text(values.get("notes"))
+    owner = values.get("owner")
+    if not is_blank(owner):
+        known = (owners or {}).get(owner.strip()) if isinstance(owner, str) else None
+        lead["owner"] = staff_user_of(known or owner, refused.on("owner"))
+    if "org_source_id" in values:
+        source = values["org_source_id"]
+        lead["org_source_id"] = parse_id(source)
+        if source is not None and lead["org_source_id"] is None:
+            refused.on("org_source_id").add("org_source", ErrorCode.INVALID_ORG_SOURCE)
+    extended = values.get("extended_fields")
+    if extended is not None:
+        lead["extended_fields"] = extended if isinstance(extended, dict) else None
+        if not isinstance(extended, dict):
+            refused.on("extended_fields").add(
+                "extended_fields", ErrorCode.INVALID_FIELD, "extendedFields", "expected an object"
+            )
+    if "store_code" in values:
+        code = values["store_code"]
+        lead["store_code"] = None if is_blank(code) else code_text(code)
+        if lead["store_code"] is None and not is_blank(code):
+            refused.on("store_code").add("store_code", ErrorCode.UNKNOWN_STORE, "")
+        kind = values.get("entity_type")
+        lead["entity_type"] = kind if isinstance(kind, str) else None
+    for name, row in (("status_log_details", _history_row), ("follow_up_details", _followup_row)):
+        if name in values:
+            items = values[name] or ()
+            lead[name] = [row(item, f"{name}[{i}]", refused) for i, item in enumerate(items)]
+    return lead
+
+
+def _history_row(item: Any, at: str, refused: Refusals) -> StatusLogInput:
+    if not isinstance(item, Mapping):
+        refused.on(at).add(
+            f"{at}.item", ErrorCode.INVALID_FIELD, "statusLogDetails", "expected objects"
+        )
+        return StatusLogInput(status=None)
+    return StatusLogInput(
+        status=status_of(item.get("status"), refused.on(f"{at}.status"), f"{at}.status"),
+        sub_status=sub_status_of(item.get("sub_status")),
+        reason_id=reason_id_of(item.get("reason_id"), refused.on(f"{at}.reason_id")),
+        notes=as_text(item.get("notes")),
+        created_on=item.get("created_on"),
+    )
+
+
+def _followup_row(item: Any, at: str, refused: Refusals) -> FollowUpInput:
+    if not isinstance(item, Mapping):
+        refused.on(at).add(
+            f"{at}.item", ErrorCode.INVALID_FIELD, "followUpDetails", "expected objects"
+        )
+        return FollowUpInput(followed_up_on=None)
+    return followup_input(item, refused.on(f"{at}.followed_up_by"), prefix=f"{at}.")

@@ -11,12 +11,13 @@ import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from crm.core.parsing import MISSING, parse_id
 
-from .errors import ErrorCode, ErrorCollector, ErrorItem, error_item
-from .models import REASON_REQUIRED_STATUSES, OrgSettings, Reason, Status, SubStatus
+from .errors import ErrorCode, ErrorCollector, ErrorItem, Refusals, error_item
+from .models import REASON_REQUIRED_STATUSES, Lead, OrgSettings, Reason, Status, SubStatus
 
 User = get_user_model()
 
@@ -101,6 +102,13 @@ def find_staff_user(value: Any) -> Any:
     return user
 
 
+def staff_users_named(names: set[str]) -> dict[str, Any]:
+    """The users of these usernames (stripped), by username, in one query: what many leads
+    name as their owners (``find_staff_user`` looks up the others: staff ids, unknown names)."""
+    wanted = {name.strip() for name in names if isinstance(name, str)}
+    return {u.username: u for u in User.objects.filter(username__in=wanted)} if wanted else {}
+
+
 def resolve_staff_user(username: Any, errors: ErrorCollector, field_name: str = "owner"):
     """An active staff user by username or staff id (92019 otherwise). A User instance passes
     through."""
@@ -158,3 +166,46 @@ def check_status(status: Any, errors: ErrorCollector, field_name: str = "status"
         errors.add(field_name, ErrorCode.INVALID_LEAD_STATUS, as_text(status))
         return False
     return True
+
+
+# --- a new lead: the steps lead_create() and its batch share ----------------------------------
+
+# The dates of a new lead: an edge that could not read one (a CSV cell) is answered first.
+_DATES = ("next_follow_up", "last_follow_up", "created_on")
+# lead_create() arguments the lead's full_clean() judges, with the field it reports them on.
+_CLEANED = {"status": "status", "org_source_id": "org_source", "extended_fields": "extended_fields"}
+
+
+def auto_registers() -> bool:
+    """Whether a lead naming an unknown identifier registers its customer (the org's setting)."""
+    return OrgSettings.load().auto_register_customers
+
+
+def report_dates(refused: Refusals, errors: ErrorCollector) -> None:
+    for name in _DATES:
+        refused.report(name, errors)
+
+
+def lead_references(
+    lead: Lead, sub_status: Any, owner: Any, reason: Any, refused: Refusals, errors: ErrorCollector
+) -> Reason | None:
+    """Sets the new lead's sub-status (by name under its status, or the row) and owner, and
+    returns its reason (by id, or the row), in this order, each checked (or its refusal
+    reported)."""
+    lead.sub_status = resolve_sub_status(lead.status, sub_status, errors)
+    if not refused.report("owner", errors):
+        lead.owner = resolve_staff_user(owner, errors)
+    if refused.report("reason_id", errors):
+        return None
+    return resolve_reason(reason, errors)
+
+
+def clean_lead(lead: Lead, errors: ErrorCollector, refused: Refusals, **options: Any) -> None:
+    """The new lead's ``full_clean(**options)``, with what the edge refused of its status, org
+    source and extended fields reported where the model reports those fields."""
+    found = ValidationError({})
+    try:
+        lead.full_clean(**options)
+    except ValidationError as exc:
+        found = exc
+    errors.extend(refused.replace(found, _CLEANED))

@@ -9,7 +9,10 @@ they take Python values (``Status``, ids as ``int``, ``User`` rows, ``datetime``
 of ``leads.inputs``), never a client's raw value: the edges type those (``leads.inputs``).
 A service with ``check_only`` runs every check and writes nothing: it raises every problem, or
 returns None; an edge that refused a value calls it so (``check_all``), so that one answer
-lists every problem of a request. A customer to register is then only checked.
+lists every problem of a request. A customer to register is then only checked. Lead creation
+checks in many steps whose order its answers keep: there the edge hands what it refused to the
+service instead (``refused``: ``crm.core.errors.Refusals``), which reports each refusal where
+it reads that argument and runs once.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +33,7 @@ from crm.core.db import save_unique
 from crm.core.parsing import MISSING, MissingType, expect, typed
 from crm.org.scope import scope_for
 from crm.org.selectors import store_for_lead
-from customers.inputs import CustomerDetails
+from customers.inputs import CustomerDetails, IdType
 from customers.models import Customer
 from customers.services import customer_resolve
 
@@ -48,11 +51,12 @@ from .errors import (
     ErrorCode,
     ErrorCollector,
     ErrorItem,
+    Refusals,
     coded_error,
     error_item,
     error_items,
 )
-from .inputs import FollowUpInput, RowEdit, StatusChange
+from .inputs import FollowUpInput, RowEdit, StatusChange, StatusLogInput
 from .models import (
     ExtendedFieldDefinition,
     FollowUp,
@@ -62,19 +66,17 @@ from .models import (
     LeadType,
     OrgSettings,
     OrgSource,
-    OwnerChange,
     Reason,
     Status,
-    StoreChange,
     SubStatus,
 )
 from .resolvers import (
-    as_text,
+    auto_registers,
     check_close_reason,
-    check_status,
-    is_blank,
-    lead_for_text,
+    clean_lead,
+    lead_references,
     next_follow_up_warnings,
+    report_dates,
     resolve_reason,
     resolve_staff_user,
     resolve_sub_status,
@@ -134,62 +136,62 @@ def _full_clean(
 @transaction.atomic
 def lead_create(
     *,
-    created_by: Any,
-    lead_for: Any,
-    type: Any = LeadType.SKU,
+    created_by: User,
+    lead_for: str | None,
+    type: LeadType | None = LeadType.SKU,
     customer: Customer | None = None,
-    user_id: Any = MISSING,
-    id_type: Any = None,
-    identifier: Any = None,
+    user_id: int | None | MissingType = MISSING,
+    id_type: IdType | None = None,
+    identifier: str | None = None,
     customer_data: CustomerDetails | None = None,
-    status: Any = Status.OPEN,
-    sub_status: Any = None,
-    reason_id: Any = None,
-    notes: Any = "",
-    owner: Any = None,
-    org_source_id: Any = MISSING,
+    status: Status | None = Status.OPEN,
+    sub_status: SubStatus | str | None = None,
+    reason_id: int | None = None,
+    notes: str = "",
+    owner: User | None = None,
+    org_source_id: int | None = OrgSource.INSTORE_ID,
     next_follow_up: datetime.datetime | None = None,
     last_follow_up: datetime.datetime | None = None,
     created_on: datetime.datetime | None = None,
-    extended_fields: Any = None,
-    follow_up_details: Sequence[dict[str, Any]] = (),
-    status_log_details: Sequence[dict[str, Any]] = (),
-    recorded_by: Any = None,
+    extended_fields: dict[str, Any] | None | MissingType = MISSING,
+    follow_up_details: Sequence[FollowUpInput] = (),
+    status_log_details: Sequence[StatusLogInput] = (),
+    recorded_by: User | None = None,
     import_job: ImportJob | None = None,
-    store_code: Any = MISSING,
-    entity_type: Any = None,
+    store_code: str | None | MissingType = MISSING,
+    entity_type: str | None = None,
+    refused: Refusals | None = None,
     check_only: bool = False,
 ) -> LeadCreateResult | None:
     """Add a lead, replaying its past statuses and follow-ups as history.
 
     The status log is the history sent, and a row for the lead's status only when that history
     does not already end with it. ``recorded_by`` is who sent the request when it names
-    another staff user as ``created_by``.
+    another staff user as ``created_by``. ``refused``: what the edge could not type
+    (``leads.inputs.new_lead``), each reported where it is read, in this order: the dates, the
+    store, the customer, ``lead_for``, the owner, the reason, the history, the follow-ups, then
+    the lead's own checks (``full_clean``: type, status, org source, item, extended fields).
 
     The lead's store is the one ``store_code`` names (a till's code: its store; with
     ``entity_type`` the code must be of that type), else the creator's when they work at
     exactly one, else none. 90038 for a code naming no active store; 90034 when whoever sent
     the request does not cover that store."""
+    refused = refused if refused is not None else Refusals()
     errors = ErrorCollector()
-    store = _lead_store(store_code, entity_type, created_by, recorded_by, errors)
+    report_dates(refused, errors)
+    store = _lead_store(store_code, entity_type, created_by, recorded_by, refused, errors)
     if customer is None:
         customer = customer_resolve(
             user_id=user_id,
             id_type=id_type,
             identifier=identifier,
             customer_data=customer_data,
-            auto_register=OrgSettings.load().auto_register_customers,
+            auto_register=auto_registers(),
             errors=errors,
+            refused=refused,
             check_only=check_only,
         )
-    if status is None or status is MISSING:
-        status = Status.OPEN
-    if type is MISSING:
-        type = LeadType.SKU
-    text = lead_for_text(lead_for)
-    if lead_for is not None and text is None:
-        errors.add("lead_for", ErrorCode.INVALID_FIELD, "leadFor", "expected text")
-    lead_for = text
+    refused.report("lead_for", errors)
     now = timezone.now()
     created_on = created_on or now
     lead = Lead(
@@ -197,9 +199,9 @@ def lead_create(
         type=type,
         lead_for=lead_for or "",
         status=status,
-        org_source_id=OrgSource.INSTORE_ID if org_source_id is MISSING else org_source_id,
+        org_source_id=org_source_id,
         next_follow_up=next_follow_up,
-        extended_fields={} if extended_fields is None else extended_fields,
+        extended_fields={} if extended_fields is MISSING else extended_fields,
         created_on=created_on,
         created_by=created_by,
         last_updated_on=now,
@@ -208,15 +210,19 @@ def lead_create(
         import_job=import_job,
         store_id=store,
     )
-    lead.sub_status = resolve_sub_status(status, sub_status, errors)
-    lead.owner = resolve_staff_user(owner, errors)
-    reason = resolve_reason(reason_id, errors)
-
-    history = [_history_row(item, i, errors) for i, item in enumerate(status_log_details or ())]
-    followups = [_followup_row(item, i, errors) for i, item in enumerate(follow_up_details or ())]
+    reason = lead_references(lead, sub_status, owner, reason_id, refused, errors)
+    # A row the edge refused (no object) is reported in its place; an empty row stands in.
+    history = [
+        LeadStatus() if refused.report(at, errors) else _history_row(item, at, refused, errors)
+        for at, item in _rows("status_log_details", status_log_details, StatusLogInput)
+    ]
+    followups = [
+        FollowUp() if refused.report(at, errors) else _followup_row(item, at, refused, errors)
+        for at, item in _rows("follow_up_details", follow_up_details, FollowUpInput)
+    ]
 
     held = customer is not None and customer.pk is not None
-    _full_clean(lead, errors, exclude=() if held else ("customer",))
+    clean_lead(lead, errors, refused, exclude=[] if held else ["customer"])
     errors.raise_if_any()
     if check_only:
         return None
@@ -238,9 +244,7 @@ def lead_create(
         row.recorded_by = recorded_by
         row.created_on = row.created_on or created_on
         last_time = max(last_time, row.created_on)
-    current = LeadStatus.of_current(
-        lead, reason=reason, notes=as_text(notes), by=created_by, on=last_time
-    )
+    current = LeadStatus.of_current(lead, reason=reason, notes=notes, by=created_by, on=last_time)
     if history and (history[-1].status, history[-1].sub_status_id) == (
         lead.status,
         lead.sub_status_id,
@@ -269,32 +273,26 @@ def lead_create(
 @transaction.atomic
 def lead_create_many(
     *,
-    created_by: Any,
+    created_by: User,
     items: Sequence[Mapping[str, Any]],
-    known_errors: Mapping[int, ValidationError] | None = None,
     import_job: ImportJob | None = None,
 ) -> list[LeadCreateManyResult]:
     """Add many leads in one transaction, each checked as lead_create() checks one: the same
     rules, codes, messages and 90101 warning, and one ``lead.created`` event per lead.
 
-    Each item holds lead_create()'s keyword arguments but for ``customer``, ``created_on`` and
-    the history to replay (``batch.BATCH_FIELDS``). Items apply in order: an item sees the
-    customers registered and the active leads created by the items before it. A refused item
-    writes nothing and the others go on. ``known_errors`` (by item index) are what the caller
-    already found wrong with an item (a CSV cell that is not a date): the item is checked all
-    the same, so that every problem is reported together, and refused.
+    Each item holds lead_create()'s typed keyword arguments (``leads.inputs.new_lead``) but
+    for ``customer``, ``created_on`` and the history to replay (``batch.BATCH_FIELDS``), its
+    ``refused`` too: what the edge could not type of it (a CSV cell that is not a date) is
+    reported with the rest of the item, which is refused. Items apply in order: an item sees
+    the customers registered and the active leads created by the items before it. A refused
+    item writes nothing and the others go on.
 
     What the items refer to is read in a few queries, and the accepted leads are inserted
     together (``insert_all``). When that insert conflicts with another writer (an identifier
     registered meanwhile), none of it is kept and the accepted items go through lead_create()
     one by one instead.
     """
-    outcomes = LeadBatch(
-        created_by=created_by,
-        items=items,
-        known_errors=known_errors or {},
-        import_job=import_job,
-    ).run()
+    outcomes = LeadBatch(created_by=created_by, items=items, import_job=import_job).run()
     results = []
     # The batch's leads are announced together (one insert into the outbox), in order: those
     # gathered so far go out before a lead that lead_create() announces itself.
@@ -329,10 +327,17 @@ def lead_create_many(
 
 
 def _lead_store(
-    store_code: Any, entity_type: Any, created_by: Any, recorded_by: Any, errors: ErrorCollector
+    store_code: str | None | MissingType,
+    entity_type: str | None,
+    created_by: Any,
+    recorded_by: Any,
+    refused: Refusals,
+    errors: ErrorCollector,
 ) -> int | None:
     """The new lead's store id (see lead_create()); problems are added to ``errors``."""
-    if store_code is MISSING or is_blank(store_code):
+    if refused.report("store_code", errors):
+        return None
+    if store_code is MISSING or store_code is None:
         return default_store_id(created_by)
     try:
         store = store_for_lead(code=store_code, entity_type=entity_type)
@@ -344,40 +349,39 @@ def _lead_store(
     return store.pk
 
 
-def _history_row(item: Any, index: int, errors: ErrorCollector) -> LeadStatus:
-    prefix = f"status_log_details[{index}]."
-    if not isinstance(item, dict):
-        errors.add(prefix + "item", ErrorCode.INVALID_FIELD, "statusLogDetails", "expected objects")
-        return LeadStatus()
-    status = item.get("status")
-    usable = check_status(status, errors, prefix + "status")
-    sub = resolve_sub_status(status, item.get("sub_status"), errors, prefix + "sub_status")
-    if not usable:
-        sub = None
-    reason = resolve_reason(item.get("reason_id"), errors)
+def _rows(name: str, items: Sequence[Any], kind: type) -> Iterator[tuple[str, Any]]:
+    """The rows sent under ``name``, each with where the request holds it; each is ``kind``."""
+    for index, item in enumerate(items):
+        at = f"{name}[{index}]"
+        expect(at, item, kind)
+        yield at, item
+
+
+def _history_row(
+    item: StatusLogInput, at: str, refused: Refusals, errors: ErrorCollector
+) -> LeadStatus:
+    status = item.status
+    if not refused.report(f"{at}.status", errors) and status is None:
+        errors.add(f"{at}.status", ErrorCode.STATUS_EMPTY)
+    sub = resolve_sub_status(status, item.sub_status, errors, f"{at}.sub_status")
+    reason = None
+    if not refused.report(f"{at}.reason_id", errors):
+        reason = resolve_reason(item.reason_id, errors)
     return LeadStatus(
-        status=status if usable else "",
-        sub_status=sub,
+        status=status or "",
+        sub_status=sub if status else None,
         reason=reason,
-        notes=as_text(item.get("notes")),
-        created_on=item.get("created_on"),
+        notes=item.notes,
+        created_on=item.created_on,
     )
 
 
-def _followup_row(item: Any, index: int, errors: ErrorCollector) -> FollowUp:
-    prefix = f"follow_up_details[{index}]."
-    if not isinstance(item, dict):
-        errors.add(prefix + "item", ErrorCode.INVALID_FIELD, "followUpDetails", "expected objects")
-        return FollowUp()
-    row = FollowUp(
-        followed_up_on=item.get("followed_up_on"),
-        scheduled_follow_up=item.get("scheduled_follow_up"),
-        next_follow_up=item.get("next_follow_up"),
-        notes=as_text(item.get("notes")),
-    )
-    row.followed_up_by = resolve_staff_user(
-        item.get("followed_up_by"), errors, prefix + "followed_up_by"
-    )
+def _followup_row(
+    item: FollowUpInput, at: str, refused: Refusals, errors: ErrorCollector
+) -> FollowUp:
+    row = FollowUp(**item.row_values())
+    if not refused.report(f"{at}.followed_up_by", errors):
+        row.followed_up_by = resolve_staff_user(item.followed_up_by, errors, f"{at}.followed_up_by")
     _full_clean(row, errors, exclude=("lead", "created_by"))
     return row
 
@@ -546,21 +550,30 @@ def _assign(
         check(changed_by, LeadAction.ASSIGN, lead, to=new_owner)
     if check_only:
         return
-    previous = lead.owner_id
-    lead.owner = new_owner
+    previous = _hand_over(lead, "owner", new_owner, changed_by, clean=True)
+    events.lead_assigned(lead=lead, actor=changed_by, previous_owner_id=previous)
+
+
+def _hand_over(
+    lead: Lead, field: str, to: Any, changed_by: Any, *, clean: bool = False
+) -> int | None:
+    """Gives the lead to another owner or store (``field``), keeping the change in its history
+    (``owner_changes``, ``store_changes``); returns who or where had it."""
+    previous = getattr(lead, f"{field}_id")
+    setattr(lead, field, to)
     lead.last_updated_on = timezone.now()
     lead.last_updated_by = changed_by
-    _full_clean(lead, errors)
-    errors.raise_if_any()
-    lead.save(update_fields=["owner", "last_updated_on", "last_updated_by"])
-    OwnerChange.objects.create(
+    if clean:
+        lead.full_clean()
+    lead.save(update_fields=[field, "last_updated_on", "last_updated_by"])
+    history = getattr(Lead, f"{field}_changes").rel.related_model  # OwnerChange, StoreChange
+    history.objects.create(
         lead=lead,
-        from_owner_id=previous,
-        to_owner=new_owner,
+        **{f"from_{field}_id": previous, f"to_{field}": to},
         changed_by=changed_by,
         changed_on=lead.last_updated_on,
     )
-    events.lead_assigned(lead=lead, actor=changed_by, previous_owner_id=previous)
+    return previous
 
 
 @typed
@@ -657,21 +670,10 @@ def _move(lead: Lead, store_code: Any, changed_by: Any, *, check_only: bool = Fa
         check(changed_by, LeadAction.MOVE, lead, to=store)
     if check_only:
         return
-    previous = lead.store_id
     if lead.owner_id is not None and not scope_for(lead.owner).covers_store(store.pk):
         # Whoever held it does not work at the new store: the new store's staff take it up.
         _assign(lead, None, changed_by, checked=False)
-    lead.store = store
-    lead.last_updated_on = timezone.now()
-    lead.last_updated_by = changed_by
-    lead.save(update_fields=["store", "last_updated_on", "last_updated_by"])
-    StoreChange.objects.create(
-        lead=lead,
-        from_store_id=previous,
-        to_store=store,
-        changed_by=changed_by,
-        changed_on=lead.last_updated_on,
-    )
+    previous = _hand_over(lead, "store", store, changed_by)
     events.lead_store_changed(lead=lead, actor=changed_by, previous_store_id=previous)
 
 

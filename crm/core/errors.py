@@ -314,6 +314,55 @@ class ErrorCollector:
         return ValidationError(self._errors)
 
 
+class Refusals:
+    """What an edge could not type, by the service argument it was for (``status``,
+    ``status_log_details[4]``, ``status_log_details[3].reason_id``), with the coded errors the
+    edge found (on the fields the service would name). A service that takes them reports each
+    one where it reads that argument (``report``), so one answer lists every problem of a
+    request in the service's own order, and the service runs once: nothing is checked twice,
+    nothing run and rolled back. In the argument's place the edge hands the service None."""
+
+    def __init__(self) -> None:
+        self._errors: dict[str, ErrorCollector] = {}
+
+    def on(self, argument: str) -> ErrorCollector:
+        """Where an edge puts the errors of ``argument`` (an ErrorCollector, so that the
+        typing functions of ``inputs`` modules write to either)."""
+        return self._errors.setdefault(argument, ErrorCollector())
+
+    def __contains__(self, argument: str) -> bool:
+        return bool(self._errors.get(argument))
+
+    def __bool__(self) -> bool:
+        return any(self._errors.values())
+
+    def report(self, argument: str, errors: ErrorCollector) -> bool:
+        """Adds the errors ``argument`` was refused with to ``errors``, here; True when it was
+        refused (the service then has no value to check)."""
+        if argument not in self:
+            return False
+        errors.extend(self._errors[argument].as_error())
+        return True
+
+    def replace(self, found: ValidationError, fields: dict[str, str]) -> ValidationError:
+        """``found`` (a model's errors, in its order) with the errors of each refused argument
+        of ``fields`` (argument: the model field it sets) in place of what the model said of
+        the None it was given there."""
+        merged = ErrorCollector()
+        done: set[str] = set()
+        by_field = {field: argument for argument, field in fields.items() if argument in self}
+        for field, error in iter_errors(found):
+            argument = by_field.get(field)
+            if argument is None:
+                merged.extend(ValidationError({field: [error]}))
+            elif argument not in done:
+                done.add(argument)
+                merged.extend(self._errors[argument].as_error())
+        for argument in set(by_field.values()) - done:
+            merged.extend(self._errors[argument].as_error())
+        return merged.as_error()
+
+
 # Codes about the record a request names rather than about a value it sends: still true when
 # a value of the request was refused.
 RECORD_CODES = frozenset({ErrorCode.LEAD_NOT_FOUND, ErrorCode.LEAD_CLOSED})

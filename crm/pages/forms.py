@@ -24,6 +24,7 @@ from leads.access import BULK_CLOSE_STATUSES
 from leads.errors import (
     ErrorCode,
     ErrorCollector,
+    Refusals,
     check_all,
     coded_error,
     error_items,
@@ -516,19 +517,25 @@ class LeadCreateForm(ExtendedFieldsMixin, ServiceFormMixin, forms.Form):
         return {"id_type": data.get("find_by") or None, "identifier": identifier or None}
 
     def save(self, *, user: Any) -> services.LeadCreateResult:
+        """The service with the form's values typed as the API's are (``inputs.new_lead``)."""
         data = self.cleaned_data
-        source = (data.get("org_source") or "").strip()
-        return services.lead_create(
-            created_by=user,
-            type=data.get("type") or MISSING,
-            lead_for=data.get("lead_for"),
-            owner=data.get("owner") or None,
-            org_source_id=parse_id(source) if source else MISSING,
-            next_follow_up=data.get("next_follow_up"),
-            notes=data.get("notes", ""),
-            extended_fields=self.extended_values(keep_blank=False),
-            store_code=data.get("store_code") or MISSING,
+        values = {
+            "type": data.get("type") or MISSING,
+            "lead_for": data.get("lead_for"),
+            "owner": data.get("owner") or None,
+            "next_follow_up": data.get("next_follow_up"),
+            "notes": data.get("notes", ""),
+            "extended_fields": self.extended_values(keep_blank=False),
             **self.customer_arguments(),
+        }
+        source = (data.get("org_source") or "").strip()
+        if source:
+            values["org_source_id"] = source
+        if data.get("store_code"):
+            values["store_code"] = data["store_code"]
+        refused = Refusals()
+        return services.lead_create(
+            created_by=user, refused=refused, **inputs.new_lead(values, refused)
         )
 
 

@@ -21,10 +21,8 @@ from crm.core.api.serializers import (
     StaffIdField,
     TextField,
     UsernameField,
-    arg,
-    args,
 )
-from crm.core.errors import ErrorCode, ErrorCollector
+from crm.core.errors import ErrorCode, ErrorCollector, Refusals
 from customers.api.serializers import CustomerSummarySerializer
 from customers.inputs import CustomerDetails
 from leads import inputs
@@ -37,13 +35,16 @@ NULLABLE_ID = {"type": "integer", "nullable": True}
 STAFF_SCHEMA = {"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True}
 
 
+def optional(schema: dict[str, Any] | serializers.Field, **kwargs: Any) -> RawField:
+    """A JSON value the body may leave out or send as null, handed on as sent (typed later)."""
+    return RawField(required=False, allow_null=True, schema=schema, **kwargs)
+
+
 def created_by_field(what: str) -> RawField:
     """A request's ``createdBy``: the staff user (id or username) the write is recorded for."""
-    return RawField(
+    return optional(
+        STAFF_SCHEMA,
         source="created_by",
-        required=False,
-        allow_null=True,
-        schema=STAFF_SCHEMA,
         help_text=f"Staff id or username of the staff user the {what} is recorded for "
         "(default: you; 90026 when you may not act for them).",
     )
@@ -189,11 +190,9 @@ class FollowUpRequestSerializer(RequestSerializer):
     followedUpOn = DateTimeField(  # noqa: N815
         source="followed_up_on", required=False, allow_null=True
     )
-    followedUpBy = RawField(  # noqa: N815
+    followedUpBy = optional(  # noqa: N815
+        STAFF_SCHEMA,
         source="followed_up_by",
-        required=False,
-        allow_null=True,
-        schema=STAFF_SCHEMA,
         help_text="Staff id or username of the staff user who followed up (default: you).",
     )
     scheduledFollowUp = DateTimeField(  # noqa: N815
@@ -262,6 +261,9 @@ LEAD_CREATE_EXAMPLE = {
 }
 
 
+STORE_KEYS = ("store_code", "entity_type", "entity_code")
+
+
 def store_kwargs(data: dict[str, Any]) -> dict[str, Any]:
     """``storeCode``, or Capillary's ``entityType`` + ``entityCode``, as lead_create() takes
     them."""
@@ -288,26 +290,18 @@ class LeadCreateSerializer(StatusFieldsSerializer):
 
     schema_required = ("leadFor",)
 
-    type = RawField(
-        required=False,
-        allow_null=True,
-        schema=serializers.ChoiceField(choices=LeadType.choices, default=LeadType.SKU),
-    )
+    type = optional(serializers.ChoiceField(choices=LeadType.choices, default=LeadType.SKU))
     leadFor = TextField(  # noqa: N815
         source="lead_for", required=False, allow_null=True, allow_blank=True
     )
-    userId = RawField(  # noqa: N815
-        source="user_id", required=False, allow_null=True, schema=NULLABLE_ID
-    )
-    idType = RawField(  # noqa: N815
+    userId = optional(NULLABLE_ID, source="user_id")  # noqa: N815
+    idType = optional(  # noqa: N815
+        {"type": "string", "nullable": True, "description": "MOBILE, EMAIL, EXTERNAL_ID"},
         source="id_type",
-        required=False,
-        allow_null=True,
-        schema={"type": "string", "nullable": True, "description": "MOBILE, EMAIL, EXTERNAL_ID"},
     )
-    identifier = RawField(required=False, allow_null=True, schema=NULLABLE_TEXT)
+    identifier = optional(NULLABLE_TEXT)
     customer = CustomerDetailsSerializer(required=False, allow_null=True)
-    owner = RawField(required=False, allow_null=True, schema=NULLABLE_TEXT)
+    owner = optional(NULLABLE_TEXT)
     orgSourceId = IdField(  # noqa: N815
         source="org_source_id", required=False, allow_null=True, max_value=2**31 - 1
     )
@@ -319,11 +313,8 @@ class LeadCreateSerializer(StatusFieldsSerializer):
     )
     createdOn = DateTimeField(source="created_on", required=False, allow_null=True)  # noqa: N815
     createdBy = created_by_field("lead")  # noqa: N815
-    extendedFields = RawField(  # noqa: N815
-        source="extended_fields",
-        required=False,
-        allow_null=True,
-        schema={"type": "object", "additionalProperties": True},
+    extendedFields = optional(  # noqa: N815
+        {"type": "object", "additionalProperties": True}, source="extended_fields"
     )
     followUpDetails = FollowUpRequestSerializer(  # noqa: N815
         source="follow_up_details", many=True, required=False, allow_null=True
@@ -331,52 +322,31 @@ class LeadCreateSerializer(StatusFieldsSerializer):
     statusLogDetails = StatusLogRequestSerializer(  # noqa: N815
         source="status_log_details", many=True, required=False, allow_null=True
     )
-    storeCode = RawField(  # noqa: N815
+    storeCode = optional(  # noqa: N815
+        NULLABLE_TEXT,
         source="store_code",
-        required=False,
-        allow_null=True,
-        schema=NULLABLE_TEXT,
         help_text="The store (or a till of it) the lead belongs to; default: your store when "
         "you work at exactly one (90038 unknown or inactive, 90034 outside your stores).",
     )
-    entityType = RawField(  # noqa: N815
+    entityType = optional(  # noqa: N815
+        {"type": "string", "nullable": True, "enum": ["STORE", "TILL"]},
         source="entity_type",
-        required=False,
-        allow_null=True,
-        schema={"type": "string", "nullable": True, "enum": ["STORE", "TILL"]},
         help_text="Capillary's way to name the store: with entityCode (storeCode wins).",
     )
-    entityCode = RawField(  # noqa: N815
-        source="entity_code", required=False, allow_null=True, schema=NULLABLE_TEXT
-    )
+    entityCode = optional(NULLABLE_TEXT, source="entity_code")  # noqa: N815
 
     @staticmethod
     def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        """lead_create()'s typed arguments; what cannot be typed is handed to it as refused,
+        to be reported in its order with what it finds (``inputs.new_lead``)."""
         customer = data.get("customer")
-        return {
+        values = {
+            **{k: v for k, v in data.items() if k not in STORE_KEYS},
             **store_kwargs(data),
-            "lead_for": data.get("lead_for"),
-            "user_id": arg(data, "user_id"),
-            "org_source_id": arg(data, "org_source_id"),
             "customer_data": CustomerDetails.of(customer if isinstance(customer, dict) else None),
-            "follow_up_details": list(data.get("follow_up_details") or ()),
-            "status_log_details": list(data.get("status_log_details") or ()),
-            **args(
-                data,
-                "type",
-                "id_type",
-                "identifier",
-                "status",
-                "sub_status",
-                "reason_id",
-                "notes",
-                "owner",
-                "next_follow_up",
-                "last_follow_up",
-                "created_on",
-                "extended_fields",
-            ),
         }
+        refused = Refusals()
+        return {**inputs.new_lead(values, refused), "refused": refused}
 
 
 @extend_schema_serializer(

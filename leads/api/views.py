@@ -82,7 +82,12 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter("leadFor", str, description="Exactly this item."),
     OpenApiParameter("orgSourceId", int, description="Org source id (92014 when none)."),
-    OpenApiParameter("importJob", int, description="Only the leads a CSV import added."),
+    OpenApiParameter(
+        "importJob",
+        # An id the database can hold (a larger number is no import's id: 90013).
+        {"type": "integer", "minimum": -(2**63) + 1, "maximum": 2**63 - 1},
+        description="Only the leads a CSV import added.",
+    ),
     OpenApiParameter(
         "entityType",
         str,

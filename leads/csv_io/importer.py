@@ -1,9 +1,9 @@
 """Importing leads from a CSV file, in batches, with the rules and codes of ``lead_create``.
 
 This module reads and reports; it writes nothing itself. Each batch of 1000 rows is mapped to
-``lead_create`` arguments (``mapping``) and handed to ``services.lead_create_many``, the write
-path of many leads: it checks each row as ``lead_create`` checks one (same codes, messages and
-90101 warning), inserts the valid ones together and announces each lead it makes
+``lead_create``'s typed arguments (``mapping``) and handed to ``services.lead_create_many``,
+the write path of many leads: it checks each row as ``lead_create`` checks one (same codes,
+messages and 90101 warning), inserts the valid ones together and announces each lead it makes
 (``events.lead_created``), as the API's path does. A refused row's codes and messages are
 therefore the API's (tests/leads/csv/test_import_rules.py holds them against ``lead_create``
 and POST /v2/leads).
@@ -26,7 +26,7 @@ from django.db import transaction
 from ..errors import ErrorItem, error_item, error_items
 from ..models import ReferenceLookups
 from ..services import lead_create_many
-from .mapping import map_record
+from .mapping import map_record, typed_items
 from .reader import CsvSource, Header, Problem, Record
 
 CHUNK_SIZE = 1000
@@ -190,14 +190,7 @@ class LeadImporter:
                 )
         readable = [mapped for mapped in rows if not mapped.unreadable]
         created = lead_create_many(
-            created_by=self.created_by,
-            import_job=self.job,
-            items=[mapped.kwargs for mapped in readable],
-            known_errors={
-                index: mapped.errors.as_error()
-                for index, mapped in enumerate(readable)
-                if mapped.errors
-            },
+            created_by=self.created_by, import_job=self.job, items=typed_items(readable)
         )
         for mapped, outcome in zip(readable, created, strict=True):
             if outcome.ok:

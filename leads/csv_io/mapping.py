@@ -1,8 +1,10 @@
-"""One CSV record -> the keyword arguments of ``leads.services.lead_create``.
+"""CSV records -> the typed keyword arguments of ``leads.services.lead_create_many``'s items.
 
-This layer only reads cells; every rule about their values is the service's. A blank cell is
-a field not sent, as an absent key in an API request is (so a blank ``userId`` lets
-``idType``+``identifier`` name the customer, and a blank ``status`` is OPEN).
+A record's cells become snake_case values as an API request's keys would (a blank cell is a
+field not sent, as an absent key is: a blank ``userId`` lets ``idType``+``identifier`` name the
+customer, and a blank ``status`` is OPEN), typed by ``leads.inputs.new_lead`` as the API's are.
+A cell that cannot be read as its field (a date that is no date) is refused with its code, and
+reported by the service with the rest of the row. The batch's owners are looked up together.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 from crm.core.parsing import parse_moment
 from customers.inputs import CustomerDetails
 
-from ..errors import ErrorCode, ErrorCollector
+from ..errors import ErrorCode, ErrorCollector, Refusals
+from ..inputs import new_lead
+from ..resolvers import staff_users_named
 from . import columns as cols
 from .reader import Header, Record
 
@@ -21,11 +25,20 @@ from .reader import Header, Record
 @dataclass
 class MappedRow:
     row: int
+    # The row's values, snake_case, as sent (the item once typed: ``typed_items``).
     kwargs: dict[str, Any]
     # Cells that cannot be read as their field (reported with the service's own findings).
+    refused: Refusals = field(default_factory=Refusals)
+    # A row whose cells do not line up with the header is not read at all (with why).
     errors: ErrorCollector = field(default_factory=ErrorCollector)
-    # A row whose cells do not line up with the header is not read at all.
     unreadable: bool = False
+
+
+def typed_items(rows: list[MappedRow]) -> list[dict[str, Any]]:
+    """The rows' items for lead_create_many (the owners they name read together)."""
+    names = {row.kwargs.get("owner") for row in rows} - {None}
+    owners = staff_users_named(names)
+    return [{**new_lead(row.kwargs, row.refused, owners), "refused": row.refused} for row in rows]
 
 
 def map_record(record: Record, header: Header) -> MappedRow:
@@ -78,7 +91,7 @@ def map_record(record: Record, header: Header) -> MappedRow:
         # org's time zone when no offset is given.
         moment = parse_moment(values[cols.NEXT_FOLLOW_UP], end_of_day=False)
         if moment is None:
-            mapped.errors.add(
+            mapped.refused.on("next_follow_up").add(
                 "next_follow_up",
                 ErrorCode.INVALID_FIELD,
                 cols.NEXT_FOLLOW_UP,

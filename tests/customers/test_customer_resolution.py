@@ -4,13 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from crm.core.parsing import MISSING
-from customers.inputs import CustomerDetails
+from customers.inputs import CustomerDetails, customer_key
 from customers.models import Customer
 from customers.services import customer_register, customer_resolve
 from leads import services
-from leads.errors import ErrorCollector
+from leads.errors import ErrorCollector, Refusals
 from leads.models import Lead, OrgSettings
 from tests.factories import CustomerFactory
+from tests.leads import edge
 from tests.leads.codes import coded, codes
 
 
@@ -30,7 +31,16 @@ def auto_registration(on: bool) -> None:
 
 
 def resolve(**kwargs):
-    return customer_resolve(auto_register=OrgSettings.load().auto_register_customers, **kwargs)
+    """customer_resolve() with the customer's key typed as the edges type it."""
+    refused = Refusals()
+    key = customer_key(kwargs, refused)
+    details = {"customer_data": kwargs["customer_data"]} if "customer_data" in kwargs else {}
+    return customer_resolve(
+        auto_register=OrgSettings.load().auto_register_customers,
+        refused=refused,
+        **key,
+        **details,
+    )
 
 
 class TestUserId:
@@ -238,7 +248,7 @@ class TestCollectorMode:
 
 
 def create_lead(staff, **kwargs):
-    return services.lead_create(created_by=staff, type="CUSTOM", lead_for="Sofa", **kwargs)
+    return edge.lead_create(created_by=staff, type="CUSTOM", lead_for="Sofa", **kwargs)
 
 
 class TestThroughLeadCreate:

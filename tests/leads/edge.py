@@ -9,7 +9,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from leads import inputs, services
-from leads.errors import ErrorCode, ErrorCollector, check_all, coded_error, error_items
+from leads.errors import ErrorCode, ErrorCollector, Refusals, check_all, coded_error, error_items
+
+# lead_create() arguments that are no client values: passed on as they are.
+_GIVEN = ("created_by", "customer", "recorded_by", "import_job", "check_only")
+
+
+def lead_create(**values: Any) -> Any:
+    """lead_create() with the lead's values typed as the API's are (``inputs.new_lead``):
+    what cannot be typed is refused, and reported by the service in its order."""
+    given = {name: values.pop(name) for name in _GIVEN if name in values}
+    refused = Refusals()
+    return services.lead_create(**given, refused=refused, **inputs.new_lead(values, refused))
+
+
+def lead_create_many(*, created_by: Any, items: list[dict[str, Any]]) -> Any:
+    typed = []
+    for item in items:
+        refused = Refusals()
+        typed.append({**inputs.new_lead(item, refused), "refused": refused})
+    return services.lead_create_many(created_by=created_by, items=typed)
 
 
 def _on_lead(lead_id: Any, errors: ErrorCollector, call: Any) -> Any:

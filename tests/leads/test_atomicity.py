@@ -42,7 +42,7 @@ def new_customer_lead(staff, **kwargs):
         "follow_up_details": [{"followed_up_on": timezone.now(), "notes": "visited"}],
     }
     values.update(kwargs)
-    return services.lead_create(**values)
+    return edge.lead_create(**values)
 
 
 EMPTY = {

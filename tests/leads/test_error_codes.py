@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from customers.models import Customer
-from leads import services
 from leads.models import Lead, LeadStatus, OrgSettings, Status, SubStatus
 from tests.factories import CustomerFactory, LeadFactory, SkuFactory, SubStatusFactory, UserFactory
 from tests.leads import edge
@@ -16,7 +15,7 @@ from tests.leads.codes import coded
 def create(staff, **kwargs):
     values = {"created_by": staff, "type": "CUSTOM", "lead_for": "Sofa"}
     values.update(kwargs)
-    return services.lead_create(**values)
+    return edge.lead_create(**values)
 
 
 def trigger(code: int, staff) -> object:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from leads import batch, events, services
+from leads import batch, events
 from leads.csv_io import LeadImporter, read_report
 from leads.events import EventType
 from leads.models import Lead, Status
@@ -277,7 +277,7 @@ def test_lead_create_many_announces_each_lead_it_inserts(world, manager):
         {"lead_for": "Sofa", "type": "CUSTOM", "user_id": world.other.pk},
     ]
     with events.recorded() as fired:
-        results = services.lead_create_many(created_by=manager, items=items)
+        results = edge.lead_create_many(created_by=manager, items=items)
 
     assert [result.ok for result in results] == [True, False, True]
     assert [(event.type, event.lead) for event in fired] == [

@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from leads import services
 from leads.models import FollowUp, Lead, LeadStatus, OrgSource, Status
 from tests.factories import (
     BrandFactory,
@@ -30,7 +29,7 @@ def customer(db):
 def create(staff, customer, **kwargs):
     values = {"created_by": staff, "customer": customer, "type": "CUSTOM", "lead_for": "Sofa"}
     values.update(kwargs)
-    return services.lead_create(**values)
+    return edge.lead_create(**values)
 
 
 def assert_nothing_written():
@@ -41,7 +40,7 @@ def assert_nothing_written():
 
 def test_defaults(staff, customer):
     sku = SkuFactory()
-    result = services.lead_create(created_by=staff, customer=customer, lead_for=sku.code)
+    result = edge.lead_create(created_by=staff, customer=customer, lead_for=sku.code)
     lead = Lead.objects.get()
     assert result.lead == lead
     assert result.warnings == []

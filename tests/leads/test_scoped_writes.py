@@ -10,6 +10,7 @@ from leads import events, services
 from leads.inputs import FollowUpInput, StatusChange
 from leads.models import Lead, LeadStatus, OwnerChange, Status, StoreChange
 from tests.factories import CustomerFactory, UserFactory, give_role
+from tests.leads import edge
 from tests.scoping import build_world
 
 from .codes import codes
@@ -141,7 +142,7 @@ def test_a_new_lead_takes_the_store_named_a_tills_store_or_the_creators(world):
     customer = CustomerFactory()
 
     def create(user, **kwargs):
-        return services.lead_create(
+        return edge.lead_create(
             created_by=user, customer=customer, type="CUSTOM", lead_for="Sofa", **kwargs
         ).lead
 
@@ -161,7 +162,7 @@ def test_a_store_code_naming_no_active_store_is_90038(world, code, entity_type):
     kwargs = {"store_code": code, "entity_type": entity_type}
     assert 90038 in refused(
         lambda: (
-            services.lead_create(
+            edge.lead_create(
                 created_by=world.users["boss"],
                 customer=CustomerFactory(),
                 type="CUSTOM",
@@ -183,7 +184,7 @@ def test_an_inactive_store_takes_no_new_lead(world):
     s2.save()
 
     assert refused(
-        lambda: services.lead_create(
+        lambda: edge.lead_create(
             created_by=world.users["boss"],
             customer=CustomerFactory(),
             type="CUSTOM",
@@ -195,7 +196,7 @@ def test_an_inactive_store_takes_no_new_lead(world):
 
 def test_a_lead_may_not_be_recorded_at_a_store_outside_ones_own(world):
     assert refused(
-        lambda: services.lead_create(
+        lambda: edge.lead_create(
             created_by=world.users["alice"],
             customer=CustomerFactory(),
             type="CUSTOM",
@@ -275,7 +276,7 @@ def test_csv_batch_places_each_row_in_its_store_and_refuses_the_others(world):
         {**base, "lead_for": "E", "store_code": "NOPE"},
     ]
 
-    results = services.lead_create_many(created_by=alice, items=items)
+    results = edge.lead_create_many(created_by=alice, items=items)
 
     assert [[e["code"] for e in r.errors] for r in results] == [[], [], [], [90034], [90038]]
     stores = dict(Lead.objects.filter(customer=customer).values_list("lead_for", "store__code"))

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from customers import services as customer_services
-from customers.inputs import CustomerDetails
+from customers.inputs import CustomerDetails, IdType
 from customers.models import Customer
 from leads import inputs, services
-from leads.errors import ErrorCollector
-from leads.models import Lead, LeadStatus, Status
-from tests.factories import LeadFactory, ReasonFactory, SubStatusFactory
+from leads.errors import ErrorCollector, Refusals
+from leads.models import Lead, LeadStatus, LeadType, Status
+from tests.factories import CustomerFactory, LeadFactory, ReasonFactory, SubStatusFactory
 from tests.leads.codes import coded
 
 
@@ -137,9 +137,9 @@ class TestServicesTakeTypedValues:
     def test_lead_create_check_only_registers_nobody(self, staff):
         result = services.lead_create(
             created_by=staff,
-            type="CUSTOM",
+            type=LeadType.CUSTOM,
             lead_for="Sofa",
-            id_type="EMAIL",
+            id_type=IdType.EMAIL,
             identifier="walk.in@example.com",
             customer_data=CustomerDetails(first_name="Walk", last_name="In"),
             check_only=True,
@@ -151,9 +151,9 @@ class TestServicesTakeTypedValues:
     def test_customer_details_register_the_customer(self, staff):
         result = services.lead_create(
             created_by=staff,
-            type="CUSTOM",
+            type=LeadType.CUSTOM,
             lead_for="Sofa",
-            id_type="EMAIL",
+            id_type=IdType.EMAIL,
             identifier="walk.in@example.com",
             customer_data=CustomerDetails(first_name=" Walk ", last_name="In"),
         )
@@ -198,3 +198,81 @@ class TestTheEdgeTypesWithTheSameCodes:
         assert inputs.lead_id_of(" 12 ", errors) == 12
         assert inputs.lead_id_of("abc", errors) is None
         assert coded(errors.as_error()) == [("lead", 92001, "Lead not found")]
+
+
+class TestLeadCreationIsTyped:
+    @pytest.mark.parametrize(
+        "arguments",
+        [
+            {"type": "CUSTOM"},  # text, not a LeadType
+            {"status": "WON"},
+            {"owner": "alice"},  # a username, not a User
+            {"reason_id": "1"},
+            {"user_id": "5"},
+            {"id_type": "EMAIL", "identifier": "a@example.com"},
+            {"status_log_details": [{"status": "OPEN"}]},  # rows are StatusLogInput
+        ],
+    )
+    def test_raw_client_values_are_refused(self, staff, arguments):
+        with pytest.raises(TypeError):
+            services.lead_create(created_by=staff, lead_for="Sofa", **arguments)
+        assert (Lead.objects.count(), Customer.objects.count()) == (0, 0)
+
+    def test_the_edge_types_a_new_lead_and_refuses_what_it_cannot(self, staff):
+        refused = Refusals()
+        lead = inputs.new_lead(
+            {
+                "type": "CUSTOM",
+                "lead_for": 100200,
+                "status": "SHIPPED",
+                "owner": staff.username,
+                "reason_id": "x",
+                "user_id": " 7 ",
+                "status_log_details": [{"status": "OPEN", "reason_id": "3"}, "OPEN"],
+            },
+            refused,
+        )
+        assert (lead["type"], lead["lead_for"], lead["status"]) == (LeadType.CUSTOM, "100200", None)
+        assert (lead["owner"], lead["reason_id"], lead["user_id"]) == (staff, None, 7)
+        assert lead["status_log_details"][0] == inputs.StatusLogInput(
+            status=Status.OPEN, reason_id=3
+        )
+        assert all(name in refused for name in ("status", "reason_id", "status_log_details[1]"))
+        assert "owner" not in refused
+        errors = ErrorCollector()
+        assert refused.report("reason_id", errors)
+        assert coded(errors.as_error()) == [("reason", 92004, "Lead Reason not found with id x")]
+
+    def test_a_refusal_is_reported_where_the_service_reads_it(self, staff):
+        """The edge refused the status; the service finds an unknown owner before the lead's
+        own checks and an unknown SKU after them: the status comes between, where the
+        model reports a status, as before lead creation was typed."""
+        customer = CustomerFactory()
+        refused = Refusals()
+        refused.on("status").add("status", 92003, "PENDING")
+        refused.on("owner").add("owner", 92019, "ghost")
+        with pytest.raises(ValidationError) as raised:
+            services.lead_create(
+                created_by=staff,
+                customer=customer,
+                lead_for="NOPE",
+                status=None,
+                refused=refused,
+            )
+        assert coded(raised.value) == [
+            ("owner", 92019, "Invalid lead owner ghost"),
+            ("status", 92003, "Invalid Lead Status PENDING"),
+            ("lead_for", 92016, "Invalid SKU NOPE"),
+        ]
+        assert Lead.objects.count() == 0
+
+    def test_customer_resolve_takes_typed_keys(self):
+        with pytest.raises(TypeError):
+            customer_services.customer_resolve(user_id=" 5 ")
+        with pytest.raises(TypeError):
+            customer_services.customer_resolve(id_type="mobile", identifier="9876543210")
+        customer = customer_services.customer_resolve(
+            id_type=IdType.MOBILE, identifier="98765 43210"
+        )
+        assert customer.mobile == "+919876543210"
+        assert Customer.objects.count() == 1

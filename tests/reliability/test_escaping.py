@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape
 
 from crm.pages.models import SavedView
-from leads import services
 from leads.models import ExtendedFieldDefinition, ImportJob, Lead
 from tests.factories import (
     BrandFactory,
@@ -37,7 +36,7 @@ def marked_up(boss):
     reason = ReasonFactory(reason=ATTRIBUTE)
     definition = ExtendedFieldDefinition.objects.create(name="note", label=SCRIPT)
     SkuFactory(code="SKU-1", name=SCRIPT, brand=BrandFactory(name=ATTRIBUTE))
-    lead = services.lead_create(
+    lead = edge.lead_create(
         created_by=boss,
         customer=customer,
         type="CUSTOM",

@@ -298,7 +298,7 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
     OrgSource.objects.filter(pk=10).delete()
     moment = timezone.now()
     return {
-        "lead_create": lambda: services.lead_create(
+        "lead_create": lambda: edge.lead_create(
             created_by=boss,
             type="CUSTOM",
             lead_for="Sofa",
@@ -359,7 +359,7 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
             field_id=field.pk, label="Budget", choices=["high", "low"], is_active=False
         ),
         "reference_data_ensure": services.reference_data_ensure,
-        "lead_create_many": lambda: services.lead_create_many(
+        "lead_create_many": lambda: edge.lead_create_many(
             created_by=boss,
             items=[
                 {
@@ -389,7 +389,7 @@ def _scenarios(boss) -> dict[str, Callable[[], Any]]:
             first_name="Ana", mobile="9876554321", email="ana@example.com"
         ),
         "customer_resolve": lambda: customer_services.customer_resolve(
-            id_type="EMAIL",
+            id_type=customer_services.IdType.EMAIL,
             identifier="new@example.com",
             customer_data=CustomerDetails(first_name="N"),
         ),

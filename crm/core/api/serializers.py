@@ -22,7 +22,6 @@ from rest_framework.fields import Field, SkipField
 from rest_framework.settings import api_settings
 
 from crm.core.errors import ErrorCode, ErrorCollector, check_all, error_items, message_for
-from crm.core.parsing import MISSING
 
 from . import schema as _schema  # noqa: F401 - registers the schema extensions
 from .exceptions import ApiError, camel_error, dedupe, detail_items, iter_detail
@@ -174,11 +173,6 @@ class RequestSerializer(serializers.Serializer):
         if errors:
             raise ValidationError(errors)
         return values
-
-
-def arg(data: Mapping[str, Any], name: str) -> Any:
-    """A parsed value, or MISSING when the client did not send the key."""
-    return data.get(name, MISSING)
 
 
 def args(data: Mapping[str, Any], *names: str) -> dict[str, Any]:

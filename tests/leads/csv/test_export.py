@@ -20,8 +20,9 @@ from rest_framework.authtoken.models import Token
 
 from leads.csv_io import export_lines
 from leads.models import Lead, LeadType, Status
-from leads.services import lead_change_status, lead_create
+from leads.services import lead_change_status
 from tests.factories import PASSWORD, CustomerFactory, LeadFactory, UserFactory
+from tests.leads.edge import lead_create
 
 EXPORT_URL = "/v2/leads/export"
 PAGE_URL = "/leads/export.csv"

@@ -19,7 +19,7 @@ from customers.models import Customer
 from leads.csv_io import COLUMNS
 from leads.errors import ErrorCode, error_items
 from leads.models import Lead, LeadStatus, OrgSettings
-from leads.services import lead_create
+from tests.leads.edge import lead_create
 
 from .conftest import codes_of, messages_of
 

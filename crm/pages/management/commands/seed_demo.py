@@ -26,6 +26,7 @@ from crm.org.models import OrgUnit, Role, StaffRole, UnitType
 from customers.models import Customer
 from customers.services import customer_register
 from leads import events, services
+from leads.inputs import FollowUpInput, StatusLogInput
 from leads.models import (
     ExtendedFieldDefinition,
     Lead,
@@ -466,27 +467,27 @@ class Command(BaseCommand):
             history = []
             step = created_on
             if status != Status.OPEN:
-                history.append({"status": Status.OPEN, "created_on": step})
+                history.append(StatusLogInput(status=Status.OPEN, created_on=step))
                 if rng.random() < 0.5:
                     step += datetime.timedelta(days=rng.randint(1, 5))
                     history.append(
-                        {
-                            "status": Status.ON_HOLD,
-                            "sub_status": rng.choice(subs[Status.ON_HOLD]),
-                            "reason_id": rng.choice(reasons),
-                            "created_on": step,
-                        }
+                        StatusLogInput(
+                            status=Status.ON_HOLD,
+                            sub_status=rng.choice(subs[Status.ON_HOLD]),
+                            reason_id=rng.choice(reasons),
+                            created_on=step,
+                        )
                     )
             followups = []
             for _ in range(rng.randint(0, 3)):
                 moment = created_on + datetime.timedelta(hours=rng.randint(2, 24 * 20))
                 if moment < now:
                     followups.append(
-                        {
-                            "followed_up_on": moment,
-                            "followed_up_by": rng.choice(staff),
-                            "notes": rng.choice(NOTES),
-                        }
+                        FollowUpInput(
+                            followed_up_on=moment,
+                            followed_up_by=rng.choice(staff),
+                            notes=rng.choice(NOTES),
+                        )
                     )
             active = status in (Status.OPEN, Status.ON_HOLD)
             next_follow_up = (
