@@ -131,6 +131,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (bench/README.md). Lookups of a page's foreign keys gain nothing from it.
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     pg_options["options"] = f"{pg_options.get('options', '')} -c enable_memoize=off".strip()
+    # Values sent apart from the SQL (server-side binding), so that psycopg prepares a query
+    # a connection runs again and again (after 5 runs) and PostgreSQL stops planning it on
+    # every request: planning cost more than running a page of leads or the token's user.
+    pg_options["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
+    if pg_options["server_side_binding"]:
+        pg_options["prepare_threshold"] = int(os.environ.get("DB_PREPARE_THRESHOLD", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "crm.User"

@@ -14,7 +14,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Aggregate, CharField, Exists, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Exists,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from .models import OrgUnit, Role, StaffRole, UnitType
 
@@ -26,6 +37,8 @@ STORES_ATTR = "org_store_ids"
 ACTIVE_STORES_ATTR = "org_active_store_ids"
 UNITS_ATTR = "org_unit_codes"
 _ANNOTATIONS = (ROLE_ATTR, STORES_ATTR, ACTIVE_STORES_ATTR, UNITS_ATTR)
+# The roles that are placed at units (an admin covers the whole org).
+PLACED_ROLES = (Role.ASSOCIATE, Role.STORE_MANAGER, Role.ZONE_MANAGER)
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,8 @@ def with_scope(users: QuerySet) -> QuerySet:
     """``users`` with their role, covered stores and unit codes read in the same query (small
     subqueries): ``scope_for``, ``role_name`` and the navigation's label then need no query of
     their own."""
-    stores = stores_covered(OuterRef("pk"))
+    # The user is two queries out: the stores, then their units.
+    stores = stores_covered(OuterRef(OuterRef("pk")))
     codes = (
         OrgUnit.objects.filter(staff_roles__user_id=OuterRef("pk"))
         .order_by()
@@ -95,14 +109,21 @@ def with_scope(users: QuerySet) -> QuerySet:
         .annotate(codes=UnitCodes("code"))
         .values("codes")
     )
-    return users.annotate(
+    role = Subquery(StaffRole.objects.filter(user_id=OuterRef("pk")).values("role")[:1])
+    # Stores and unit codes only for a role that has them: a superuser's or an admin's
+    # request spends nothing on them.
+    placed = Q(is_superuser=False) & Q(**{f"{ROLE_ATTR}__in": PLACED_ROLES})
+
+    def when_placed(value: Any) -> Case:
+        return Case(When(placed, then=value), default=None)
+
+    return users.annotate(**{ROLE_ATTR: role}).annotate(
         **{
-            ROLE_ATTR: Subquery(
-                StaffRole.objects.filter(user_id=OuterRef("pk")).values("role")[:1]
+            STORES_ATTR: when_placed(_Ids(Subquery(stores.values("pk")))),
+            ACTIVE_STORES_ATTR: when_placed(
+                _Ids(Subquery(stores.filter(is_active=True).values("pk")))
             ),
-            STORES_ATTR: _Ids(Subquery(stores.values("pk"))),
-            ACTIVE_STORES_ATTR: _Ids(Subquery(stores.filter(is_active=True).values("pk"))),
-            UNITS_ATTR: Subquery(codes),
+            UNITS_ATTR: when_placed(Subquery(codes)),
         }
     )
 
@@ -178,15 +199,15 @@ def forget_scope(user: Any) -> None:
             delattr(user, attr)
 
 
-def stores_covered(user_id: int) -> QuerySet[OrgUnit]:
-    """The stores a non-admin's role covers: their stores, or the stores of their zones."""
+def stores_covered(user_id: Any) -> QuerySet[OrgUnit]:
+    """The stores a non-admin's role covers: their stores, or the stores of their zones.
+    (Two indexed lookups of the role's units rather than joins over every store: this runs
+    with each request's user.)"""
+    units = StaffRole.units.through.objects.filter(staffrole__user_id=user_id)
+    own = units.filter(staffrole__role__in=[Role.ASSOCIATE, Role.STORE_MANAGER])
+    zones = units.filter(staffrole__role=Role.ZONE_MANAGER, orgunit__type=UnitType.ZONE)
     return OrgUnit.objects.filter(type=UnitType.STORE).filter(
-        Q(staff_roles__user_id=user_id, staff_roles__role__in=[Role.ASSOCIATE, Role.STORE_MANAGER])
-        | Q(
-            parent__type=UnitType.ZONE,
-            parent__staff_roles__user_id=user_id,
-            parent__staff_roles__role=Role.ZONE_MANAGER,
-        )
+        Q(pk__in=own.values("orgunit_id")) | Q(parent_id__in=zones.values("orgunit_id"))
     )
 
 
