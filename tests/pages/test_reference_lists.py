@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from crm.org import services as org_services
+from crm.org.models import UnitType
 from crm.pages.reference import read_reference_lists, reference_lists, reference_lists_changed
 from leads import services
 from leads.inputs import RowEdit
@@ -96,7 +97,7 @@ def test_a_new_store_and_a_store_closed_show_on_the_next_page(staff_client):
     old = OrgUnitFactory(code="S1", name="Old")
     staff_client.get(LIST)
 
-    org_services.org_unit_create(type="STORE", code="S2", name="New")
+    org_services.org_unit_create(type=UnitType.STORE, code="S2", name="New")
     org_services.org_unit_update(unit_code=old.code, is_active=False)
     response = staff_client.get(LIST)
 
