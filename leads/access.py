@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from crm.core.parsing import parse_id
 from crm.org.models import Role
-from crm.org.scope import is_org_admin, known_scope, role_name, scope_for, stores_covered
+from crm.org.scope import is_org_admin, known_scope, scope_for, stores_covered
 
 from .errors import ErrorCode, coded_error
 from .models import Lead, Status
@@ -108,7 +108,7 @@ def may(user: Any, action: LeadAction, lead: Lead, *, to: Any = None) -> bool:
 def may_bulk_close(user: Any) -> bool:
     """Whether ``user`` may bulk-close any lead at all (DELETED / LOST): managers and admins;
     each lead is still checked on its own (BULK_CLOSE)."""
-    return role_name(user) in (Role.ADMIN, Role.STORE_MANAGER, Role.ZONE_MANAGER)
+    return scope_for(user).is_manager
 
 
 def _pk(value: Any) -> Any:

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from crm.core.admin import ReadOnlyAdminMixin
 from crm.core.models import active_staff
 
 from . import services
@@ -54,19 +55,6 @@ class VisibleLeadsMixin:
             return visible_leads(queryset, request.user)
         visible = visible_leads(Lead.objects.all(), request.user).values("pk")
         return queryset.filter(**{f"{self.lead_field}__in": visible})
-
-
-class ReadOnlyAdminMixin:
-    """History and reference rows: visible, never edited or deleted here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class LeadStatusInline(ReadOnlyAdminMixin, admin.TabularInline):

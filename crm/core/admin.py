@@ -14,24 +14,34 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Pages", {"fields": ("time_zone",)}))
 
 
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
-    list_display = ("key", "user", "method", "path", "response_status", "created_on", "expires_on")
-    list_filter = ("method", "response_status")
-    search_fields = ("key", "user__username")
-    readonly_fields = [f.name for f in IdempotencyKey._meta.fields]
+class ReadOnlyAdminMixin:
+    """Rows the app writes (history, reference data, stored responses, notifications):
+    visible here, never added, edited or deleted, so that the admin writes nothing the
+    services would not."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Not deleted by hand either: a retried request would then write a second time. Expired
+    # keys go when their user next sends one.
+    list_display = ("key", "user", "method", "path", "response_status", "created_on", "expires_on")
+    list_filter = ("method", "response_status")
+    search_fields = ("key", "user__username")
+
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Made by the app for their recipient and marked read by them.
     list_display = ("title", "recipient", "kind", "created_on", "read_on")
     list_filter = ("kind", "read_on")
     search_fields = ("title", "recipient__username")
     list_select_related = ("recipient",)
-    readonly_fields = ("created_on",)

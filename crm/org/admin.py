@@ -11,6 +11,11 @@ class OrgUnitAdmin(admin.ModelAdmin):
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A unit with units under it keeps its type (as org_unit_update() does, 90047): they
+        # would no longer fit under it.
+        return ("type",) if obj is not None and obj.children.exists() else ()
+
 
 @admin.register(StaffRole)
 class StaffRoleAdmin(admin.ModelAdmin):

@@ -98,7 +98,7 @@ class UnitCodes(Aggregate):
 
 def with_scope(users: QuerySet) -> QuerySet:
     """``users`` with their role, covered stores and unit codes read in the same query (small
-    subqueries): ``scope_for``, ``role_name`` and the navigation's label then need no query of
+    subqueries): ``scope_for`` and the navigation's label then need no query of
     their own."""
     # The user is two queries out: the stores, then their units.
     stores = stores_covered(OuterRef(OuterRef("pk")))
@@ -178,18 +178,6 @@ def scope_for(user: Any) -> Scope:
         scope = _scope(user, role, lambda: stores)
         setattr(user, _CACHE_ATTR, scope)
     return scope
-
-
-def role_name(user: Any) -> str | None:
-    """The user's role (ADMIN for a superuser, None for none): as ``with_scope`` read it with
-    the user when it did (no query), else from their scope."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    if user.is_superuser:
-        return Role.ADMIN
-    if hasattr(user, ROLE_ATTR):
-        return getattr(user, ROLE_ATTR)
-    return scope_for(user).role
 
 
 def forget_scope(user: Any) -> None:

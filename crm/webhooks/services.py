@@ -28,7 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crm.core.errors import ErrorCode, ErrorCollector, coded_error
-from crm.core.parsing import MISSING, parse_id
+from crm.core.models import User
+from crm.core.parsing import MISSING, MissingType, parse_id, typed
 from crm.core.services import notify
 from leads.api.rows import lead_rows, lead_values
 from leads.models import Lead, OutboxEvent
@@ -63,7 +64,7 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _check_secret(secret: Any, errors: ErrorCollector) -> None:
+def check_secret(secret: object, errors: ErrorCollector) -> None:
     if not isinstance(secret, str) or not secret.startswith("whsec_"):
         errors.add("secret", ErrorCode.WEBHOOK_SECRET_INVALID)
         return
@@ -75,7 +76,7 @@ def _check_secret(secret: Any, errors: ErrorCollector) -> None:
         errors.add("secret", ErrorCode.WEBHOOK_SECRET_INVALID)
 
 
-def _check_events(events: Any, errors: ErrorCollector) -> None:
+def check_events(events: object, errors: ErrorCollector) -> None:
     if not isinstance(events, list) or not events:
         errors.add("events", ErrorCode.WEBHOOK_EVENT_INVALID, json.dumps(events))
         return
@@ -84,7 +85,7 @@ def _check_events(events: Any, errors: ErrorCollector) -> None:
             errors.add("events", ErrorCode.WEBHOOK_EVENT_INVALID, json.dumps(event))
 
 
-def _check_url(url: Any, errors: ErrorCollector) -> None:
+def check_url(url: object, errors: ErrorCollector) -> None:
     if not isinstance(url, str) or not url.strip():
         errors.add("url", ErrorCode.WEBHOOK_URL_INVALID, json.dumps(url))
         return
@@ -94,40 +95,62 @@ def _check_url(url: Any, errors: ErrorCollector) -> None:
         errors.extend(ValidationError({"url": exc.error_list}))
 
 
-def _check(*, url: Any = MISSING, events: Any = MISSING, secret: Any = MISSING) -> None:
+# What an edge hands the services, with the check of each: a value of another kind is refused
+# at the edge by the same check, so that it reports the same code and text.
+CHECKS: dict[str, tuple[Callable[[object], bool], Callable[[object, ErrorCollector], None]]] = {
+    "url": (lambda url: isinstance(url, str), check_url),
+    "events": (
+        lambda events: isinstance(events, list) and all(isinstance(e, str) for e in events),
+        check_events,
+    ),
+    "secret": (lambda secret: secret is None or isinstance(secret, str), check_secret),
+}
+
+
+def _check(*, url: Any = MISSING, events: Any = MISSING, secret: Any = MISSING) -> ErrorCollector:
     """Every problem of what is given, together; MISSING (or a None secret) is not checked."""
     errors = ErrorCollector()
     if url is not MISSING:
-        _check_url(url, errors)
+        check_url(url, errors)
     if events is not MISSING:
-        _check_events(events, errors)
+        check_events(events, errors)
     if secret is not MISSING and secret is not None:
-        _check_secret(secret, errors)
+        check_secret(secret, errors)
+    return errors
+
+
+def _save(endpoint: WebhookEndpoint, errors: ErrorCollector, check_only: bool) -> Any:
     errors.raise_if_any()
+    endpoint.full_clean()
+    if check_only:
+        return None
+    endpoint.save()
+    return endpoint
 
 
+@typed
 @transaction.atomic
 def endpoint_create(
     *,
-    created_by: Any,
-    url: Any = None,
-    events: Any = MISSING,
-    secret: Any = None,
-    is_active: Any = True,
-) -> WebhookEndpoint:
-    """A webhook; without a secret, one is made (``whsec_`` and 32 random bytes)."""
-    events = ["*"] if events is MISSING else events
-    _check(url=url, events=events, secret=secret)
+    created_by: User | None,
+    url: str | None = None,
+    events: list[str] | None = None,
+    secret: str | None = None,
+    is_active: bool = True,
+    check_only: bool = False,
+) -> WebhookEndpoint | None:
+    """A webhook at ``url`` (None is refused) hearing ``events`` (None: all of them); without
+    a secret, one is made (``whsec_`` and 32 random bytes). ``check_only``: judged, not saved."""
+    events = ["*"] if events is None else events
+    errors = _check(url=url, events=events, secret=secret)
     endpoint = WebhookEndpoint(
-        url=url.strip(),
+        url=url.strip() if url else "",
         events=events,
         secret=secret or new_secret(),
-        is_active=bool(is_active),
-        created_by=created_by if getattr(created_by, "pk", None) else None,
+        is_active=is_active,
+        created_by=created_by,
     )
-    endpoint.full_clean()
-    endpoint.save()
-    return endpoint
+    return _save(endpoint, errors, check_only)
 
 
 def endpoint_get(*, endpoint_id: Any, lock: bool = False) -> WebhookEndpoint:
@@ -141,37 +164,39 @@ def endpoint_get(*, endpoint_id: Any, lock: bool = False) -> WebhookEndpoint:
     return endpoint
 
 
+@typed
 @transaction.atomic
 def endpoint_update(
     *,
-    endpoint_id: Any,
-    url: Any = MISSING,
-    events: Any = MISSING,
-    secret: Any = MISSING,
-    is_active: Any = MISSING,
-) -> WebhookEndpoint:
+    endpoint_id: int | str,
+    url: str | None | MissingType = MISSING,
+    events: list[str] | None | MissingType = MISSING,
+    secret: str | None | MissingType = MISSING,
+    is_active: bool | MissingType = MISSING,
+    check_only: bool = False,
+) -> WebhookEndpoint | None:
     """Changes what is given; a secret is replaced only when one is sent. Switching an
-    endpoint on again clears why the app had switched it off."""
+    endpoint on again clears why the app had switched it off. ``endpoint_id``: as a path
+    names it (an unknown or malformed one is 90050). A None url or events is refused."""
     endpoint = endpoint_get(endpoint_id=endpoint_id, lock=True)
-    _check(url=url, events=events, secret=secret)
+    errors = _check(url=url, events=events, secret=secret)
     if url is not MISSING:
-        endpoint.url = url.strip()
+        endpoint.url = (url or "").strip()
     if events is not MISSING:
-        endpoint.events = events
+        endpoint.events = events or []
     if secret is not MISSING and secret is not None:
         endpoint.secret = secret
     if is_active is not MISSING:
         if is_active and not endpoint.is_active:
             endpoint.failing_since = None
             endpoint.disabled_reason = ""
-        endpoint.is_active = bool(is_active)
-    endpoint.full_clean()
-    endpoint.save()
-    return endpoint
+        endpoint.is_active = is_active
+    return _save(endpoint, errors, check_only)
 
 
+@typed
 @transaction.atomic
-def endpoint_delete(*, endpoint_id: Any) -> None:
+def endpoint_delete(*, endpoint_id: int | str) -> None:
     endpoint_get(endpoint_id=endpoint_id, lock=True).delete()
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
+from crm.webhooks import services
 from crm.webhooks.models import WebhookDelivery, WebhookEndpoint
 from leads import services as lead_services
 from leads.models import OutboxEvent, Status
@@ -90,6 +91,40 @@ def test_a_refused_webhook_answers_its_code_and_is_not_saved(admin_api, body, co
     response = admin_api.post("/v2/webhooks", body, format="json")
 
     assert_error_envelope(response, 400, code)
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_values_of_the_wrong_json_kind_are_refused_together_with_their_codes(admin_api):
+    response = admin_api.post(
+        "/v2/webhooks",
+        {"url": 123, "events": ["lead.created", 5], "secret": "plain"},
+        format="json",
+    )
+
+    assert_error_envelope(response, 400, 90051, 90053, 90055)
+    messages = [item["message"] for item in response.json()["errors"]]
+    assert "Webhook URL 123 is not an http or https URL" in messages
+    assert "Unknown webhook event 5" in messages
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_put_with_a_url_of_the_wrong_kind_changes_nothing(admin_api, receiver):
+    endpoint = WebhookEndpoint.objects.create(url=receiver.url, events=["*"], secret=SECRET)
+
+    response = admin_api.put(
+        f"/v2/webhooks/{endpoint.pk}", {"url": ["x"], "isActive": False}, format="json"
+    )
+
+    assert_error_envelope(response, 400, 90051)
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.is_active) == (receiver.url, True)
+
+
+def test_the_endpoint_services_take_typed_values(db, receiver):
+    with pytest.raises(TypeError, match="url"):
+        services.endpoint_create(created_by=None, url=123)
+    with pytest.raises(TypeError, match="is_active"):
+        services.endpoint_create(created_by=None, url=receiver.url, is_active="yes")
     assert not WebhookEndpoint.objects.exists()
 
 

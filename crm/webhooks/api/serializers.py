@@ -7,7 +7,10 @@ from typing import Any
 from rest_framework import serializers
 
 from crm.core.api.serializers import DateTimeField, RawField, RequestSerializer, args
+from crm.core.errors import ErrorCollector
 from leads.models import OutboxEvent
+
+from ..services import CHECKS
 
 EVENTS_SCHEMA = {
     "type": "array",
@@ -47,8 +50,15 @@ class WebhookRequestSerializer(RequestSerializer):
     isActive = serializers.BooleanField(source="is_active", required=False)  # noqa: N815
 
     @staticmethod
-    def service_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-        return args(data, "url", "events", "secret", "is_active")
+    def typed(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+        """The services' arguments: a value of another kind than a service takes is refused
+        here by the service's own check (same code and text), and None stands in its place."""
+        arguments = args(data, "url", "events", "secret", "is_active")
+        for name, (fits, check) in CHECKS.items():
+            if name in arguments and not fits(arguments[name]):
+                check(arguments[name], errors)
+                arguments[name] = None
+        return arguments
 
 
 class AttemptSerializer(serializers.Serializer):

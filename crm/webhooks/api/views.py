@@ -18,7 +18,7 @@ from crm.core.api.permissions import IsActiveStaff
 from crm.core.api.schema import error_response, paging_parameters
 from crm.core.api.serializers import parse
 from crm.core.api.views import ApiViewSet
-from crm.core.errors import ErrorCode
+from crm.core.errors import ErrorCode, ErrorCollector, check_all
 
 from .. import selectors, services
 from .serializers import (
@@ -61,7 +61,9 @@ def _write(request: Request, service: Any, answer: type[Any], **known: Any) -> R
     """Parses a webhook sent, hands it to ``service`` with what the path or the user tells
     (``known``) and answers with the endpoint as ``answer`` shows it."""
     data = parse(WebhookRequestSerializer, request.data)
-    endpoint = service(**known, **WebhookRequestSerializer.service_kwargs(data))
+    errors = ErrorCollector()
+    arguments = {**known, **WebhookRequestSerializer.typed(data, errors)}
+    endpoint = check_all(errors, lambda check_only: service(**arguments, check_only=check_only))
     return object_response(answer(endpoint).data)
 
 
