@@ -17,6 +17,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from crm.core import paging
+from crm.core.db import PreparedQuery
 from crm.core.models import active_staff
 from crm.core.parsing import MISSING, parse_id
 from crm.org.scope import scope_for
@@ -433,15 +434,37 @@ def _planned_leads(owner: Any, leads: QuerySet[Lead] | None = None) -> QuerySet[
     )
 
 
+def _followup_counts_query(owner_id: int, start: datetime.datetime, end: datetime.datetime) -> Any:
+    return (
+        _planned_leads(owner_id)
+        .values("owner_id")
+        .annotate(
+            overdue=Count("next_follow_up", filter=Q(next_follow_up__lt=start)),
+            today=Count(
+                "next_follow_up", filter=Q(next_follow_up__gte=start, next_follow_up__lt=end)
+            ),
+            upcoming=Count("next_follow_up", filter=Q(next_follow_up__gte=end)),
+        )
+        .values_list("overdue", "today", "upcoming")
+    )
+
+
+# The navigation shows the counts on every page: their SQL is compiled once.
+_FOLLOWUP_COUNTS = PreparedQuery(
+    _followup_counts_query,
+    -7_031_965_417,
+    datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC),
+    datetime.datetime(1902, 3, 4, 5, 6, 7, 891, tzinfo=datetime.UTC),
+)
+
+
 def followup_counts(*, owner: Any, today: datetime.date | None = None) -> dict[str, int]:
     """How many of the owner's active leads have their next follow-up overdue, due today and
     upcoming: one query (the navigation shows the first two on every page)."""
     start, end = _day_bounds(today)
-    return _planned_leads(owner).aggregate(
-        overdue=Count("next_follow_up", filter=Q(next_follow_up__lt=start)),
-        today=Count("next_follow_up", filter=Q(next_follow_up__gte=start, next_follow_up__lt=end)),
-        upcoming=Count("next_follow_up", filter=Q(next_follow_up__gte=end)),
-    )
+    rows = _FOLLOWUP_COUNTS.rows(getattr(owner, "pk", owner), start, end)
+    overdue, due_today, upcoming = rows[0] if rows else (0, 0, 0)
+    return {"overdue": overdue, "today": due_today, "upcoming": upcoming}
 
 
 def followups_due(*, owner: Any, today: datetime.date | None = None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ ids, saved.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -155,15 +156,20 @@ class PreparedQuery:
                 [select[0] for select in compiler.select[: compiler.col_count]]
             )
             compiled = _Compiled(
-                queryset.model, sql, params, [params.index(mark) for mark in marks], converters
+                queryset.model,
+                sql,
+                params,
+                [_positions(params, mark) for mark in marks],
+                converters,
             )
             self._compiled[connection.vendor] = compiled
         return compiled
 
     def _params(self, compiled: _Compiled, values: Sequence[Any]) -> list[Any]:
         params = list(compiled.params)
-        for position, value in zip(compiled.positions, values, strict=True):
-            params[position] = value
+        for places, value in zip(compiled.positions, values, strict=True):
+            for position, adapt in places:
+                params[position] = value if adapt is None else adapt(value)
         return params
 
     def raw(self, *values: Any) -> models.query.RawQuerySet:
@@ -195,10 +201,27 @@ class PreparedQuery:
         return converted
 
 
+def _positions(params: list[Any], mark: Any) -> list[tuple[int, Callable[[Any], Any] | None]]:
+    """Where ``mark`` stands in ``params`` (it may stand several times), each with how a value
+    in its place is adapted: a date-time the backend wrote as text (SQLite) is written so."""
+    adapt: Callable[[Any], Any] | None = None
+    written = mark
+    if isinstance(mark, datetime.datetime):
+        adapt = connection.ops.adapt_datetimefield_value
+        written = adapt(mark)
+        if written == mark:  # the backend takes date-times as they are
+            adapt = None
+    places = [(i, adapt) for i, param in enumerate(params) if param == written]
+    if not places:
+        raise ValueError(f"{mark!r} is not a value of the query")
+    return places
+
+
 @dataclass(frozen=True)
 class _Compiled:
     model: type[models.Model]
     sql: str
     params: list[Any]
-    positions: list[int]
+    # Per mark: where it stands, and how a value there is adapted.
+    positions: list[list[tuple[int, Callable[[Any], Any] | None]]]
     converters: dict[int, tuple[list[Callable], Any]]

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from crm.core.api.authentication import (
     CachedBasicAuthentication,
+    PreparedUsers,
     TokenAuthentication,
     staff_users,
 )
@@ -20,31 +21,37 @@ from crm.core.api.authentication import (
 from .scope import with_scope
 
 
-class StaffBackend(ModelBackend):
-    """Django's username and password backend, reading the user through ``with_scope``.
+class StaffBackend(PreparedUsers, ModelBackend):
+    """Django's username and password backend, reading the user through ``with_scope`` in a
+    query compiled once (``PreparedUsers``): a page's session user costs what an API token's
+    does.
 
     Django's own backend stays listed after this one so that sessions signed in before it
     still load; a wrong password is refused here for both, not checked a second time by the
     hasher (about 300 ms each)."""
 
+    @classmethod
+    def users(cls) -> QuerySet:
+        return with_scope(staff_users())
+
     def authenticate(
         self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> Any:
-        users = with_scope(staff_users())
-        field = users.model.USERNAME_FIELD
+        model = staff_users().model
+        field = model.USERNAME_FIELD
         username = kwargs.get(field) if username is None else username
         if username is None or password is None:
             return None
-        user = users.filter(**{field: username}).first()
+        user = self.user_by(field, username, "\x00username\x00")
         if user is None:
             # Run the hasher anyway, so that a missing user takes as long as a wrong password.
-            users.model().set_password(password)
+            model().set_password(password)
         elif user.check_password(password) and self.user_can_authenticate(user):
             return user
         raise PermissionDenied
 
     def get_user(self, user_id: Any) -> Any:
-        user = with_scope(staff_users()).filter(pk=user_id).first()
+        user = self.user_by("pk", user_id, -7_031_965_417)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

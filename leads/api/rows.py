@@ -76,8 +76,9 @@ STATUS_FIELDS = (
 
 
 # A date-time as the API writes it in UTC (``2026-12-03T21:36:37+00:00``, whole seconds),
-# written by PostgreSQL: the connection's time zone is UTC (Django sets it with USE_TZ).
-_MOMENT = "TO_CHAR({}, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM')"
+# written by PostgreSQL's JSON of a timestamp cut to the second: the connection's time zone is
+# UTC (Django sets it with USE_TZ). (Cheaper for the server than TO_CHAR.)
+_MOMENT = "DATE_TRUNC('second', {})"
 
 
 def _column(model: type, name: str, alias: str) -> str:
@@ -86,9 +87,11 @@ def _column(model: type, name: str, alias: str) -> str:
 
 @functools.cache
 def _history_sql() -> tuple[RawSQL, RawSQL]:
-    """Each lead's follow-ups and status log as arrays of JSON objects, in FOLLOWUP_FIELDS' and
+    """Each lead's follow-ups and status log as JSON arrays of objects, in FOLLOWUP_FIELDS' and
     STATUS_FIELDS' key order (``json_build_object``, not ``jsonb_build_object``, which sorts
-    the keys). Written once as SQL: built by the ORM's expressions, the two subqueries cost
+    the keys). One JSON document per lead and list (``json_agg``) rather than an SQL array of
+    JSON values: the client parses one document instead of an array literal and then each of
+    its elements. Written once as SQL: built by the ORM's expressions, the two subqueries cost
     more CPU to resolve and compile on each request than the rest of a page of ten leads."""
     lead = f'"{Lead._meta.db_table}"'
 
@@ -105,9 +108,9 @@ def _history_sql() -> tuple[RawSQL, RawSQL]:
         body = ", ".join(f"'{key}', {value}" for key, value in pairs.items())
         ordering = ", ".join(_column(model, name, "h") for name in order)
         return RawSQL(
-            f'ARRAY(SELECT JSON_BUILD_OBJECT({body}) FROM "{model._meta.db_table}" h{joins}'
-            f" WHERE {_column(model, 'lead', 'h')} = {_column(Lead, 'id', lead)}"
-            f" ORDER BY {ordering})",
+            f"COALESCE((SELECT JSON_AGG(JSON_BUILD_OBJECT({body}) ORDER BY {ordering})"
+            f' FROM "{model._meta.db_table}" h{joins}'
+            f" WHERE {_column(model, 'lead', 'h')} = {_column(Lead, 'id', lead)}), '[]')",
             (),
             # A plain Field: psycopg already reads json as Python values.
             output_field=Field(),

@@ -50,7 +50,7 @@ def staff_users() -> QuerySet:
     return get_user_model()._default_manager.all()
 
 
-class _PreparedUsers:
+class PreparedUsers:
     """``users()`` of an authentication class, found by one field in a query compiled once:
     building and compiling it anew on each request cost about a tenth of a short list's
     CPU."""
@@ -72,7 +72,7 @@ class _PreparedUsers:
         return next(iter(query.raw(value)), None)
 
 
-class TokenAuthentication(_PreparedUsers, authentication.TokenAuthentication):
+class TokenAuthentication(PreparedUsers, authentication.TokenAuthentication):
     """DRF's token authentication, with the user read by a query compiled once."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, str]:
@@ -84,7 +84,7 @@ class TokenAuthentication(_PreparedUsers, authentication.TokenAuthentication):
         return user, key
 
 
-class CachedBasicAuthentication(_PreparedUsers, authentication.BasicAuthentication):
+class CachedBasicAuthentication(PreparedUsers, authentication.BasicAuthentication):
     """DRF's HTTP Basic, with verified credentials remembered for a short time."""
 
     def authenticate(self, request: Request) -> tuple[Any, None] | None:

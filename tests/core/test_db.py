@@ -1,0 +1,64 @@
+"""Queries compiled once (``crm.core.db.PreparedQuery``) answer what the ORM answers."""
+
+import datetime
+
+import pytest
+from django.db.models import Q
+
+from crm.core.db import PreparedQuery
+from leads.models import Lead
+from leads.selectors import followup_counts
+from tests.factories import LeadFactory, UserFactory
+
+NOW = datetime.datetime(2026, 12, 4, 12, 0, tzinfo=datetime.UTC)
+MARK = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
+
+
+def around(leads, moment):
+    # The same date-time stands twice in the SQL.
+    return leads.filter(Q(next_follow_up__lt=moment) | Q(next_follow_up=moment)).order_by("pk")
+
+
+@pytest.mark.django_db
+def test_a_mark_that_stands_twice_and_a_date_time_mark_take_the_value_given():
+    owner = UserFactory()
+    early = LeadFactory(owner=owner, next_follow_up=NOW - datetime.timedelta(days=2))
+    LeadFactory(owner=owner, next_follow_up=NOW + datetime.timedelta(days=2))
+    query = PreparedQuery(
+        lambda owner_id, moment: around(Lead.objects.filter(owner_id=owner_id), moment).values_list(
+            "pk"
+        ),
+        -7_031_965_417,
+        MARK,
+    )
+
+    assert query.rows(owner.pk, NOW) == [(early.pk,)]
+    assert query.rows(owner.pk, NOW) == list(
+        around(Lead.objects.filter(owner=owner), NOW).values_list("pk")
+    )
+    assert query.rows(owner.pk, NOW + datetime.timedelta(days=3)) == list(
+        Lead.objects.filter(owner=owner).order_by("pk").values_list("pk")
+    )
+
+
+def test_a_value_the_query_does_not_hold_is_refused_as_a_mark(db):
+    query = PreparedQuery(lambda pk: Lead.objects.filter(pk=1).values_list("pk"), 5)
+
+    with pytest.raises(ValueError, match="not a value of the query"):
+        query.rows(1)
+
+
+@pytest.mark.django_db
+def test_followup_counts_count_each_kind_and_nothing_for_an_owner_with_none():
+    owner = UserFactory()
+    today = datetime.date(2026, 12, 4)
+    for days in (-3, -1, 0, 0, 2):
+        moment = datetime.datetime.combine(today, datetime.time(12), datetime.UTC)
+        LeadFactory(owner=owner, next_follow_up=moment + datetime.timedelta(days=days))
+
+    assert followup_counts(owner=owner, today=today) == {"overdue": 2, "today": 2, "upcoming": 1}
+    assert followup_counts(owner=UserFactory(), today=today) == {
+        "overdue": 0,
+        "today": 0,
+        "upcoming": 0,
+    }
