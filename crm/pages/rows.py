@@ -68,6 +68,8 @@ def lead_list_rows(
     bulk_by_id = bulk_by_id or {}
     badges: dict[tuple[str, Any], str] = {}  # a page holds a few of them, many times
     sources, sub_statuses, stores = lists.source_names, lists.sub_status_by_id, lists.store_by_id
+    # get_type_display() builds the dict of the field's choices again for every lead.
+    type_labels = {value: str(label) for value, label in Lead._meta.get_field("type").flatchoices}
     rows = []
     for lead in leads:
         item_name = item_names.get((lead.type, lead.lead_for), "")
@@ -82,7 +84,7 @@ def lead_list_rows(
         )
         details = [lead.lead_for] if item_name else []
         source = sources.get(lead.org_source_id) or lead.org_source.name
-        details += [f"#{lead.pk}", lead.get_type_display(), source]
+        details += [f"#{lead.pk}", type_labels.get(lead.type, lead.type), source]
         follow_up = lead.next_follow_up
         rows.append(
             {

@@ -6,6 +6,9 @@ import pytest
 from django.db.models import Q
 
 from crm.core.db import PreparedQuery
+from crm.core.models import Notification
+from crm.core.selectors import unread_notification_count
+from crm.core.services import notify
 from leads.models import Lead
 from leads.selectors import followup_counts
 from tests.factories import LeadFactory, UserFactory
@@ -62,3 +65,24 @@ def test_followup_counts_count_each_kind_and_nothing_for_an_owner_with_none():
         "today": 0,
         "upcoming": 0,
     }
+
+
+@pytest.mark.django_db
+def test_a_window_of_a_prepared_query_is_the_orms_window():
+    leads = [LeadFactory() for _ in range(5)]
+    query = PreparedQuery(lambda: Lead.objects.order_by("pk").values_list("pk"))
+
+    assert query.rows(limit=2, offset=1) == [(leads[1].pk,), (leads[2].pk,)]
+    assert query.rows(limit=10, offset=4) == [(leads[4].pk,)]
+
+
+@pytest.mark.django_db
+def test_unread_notifications_are_counted_for_their_recipient_only():
+    reader, other = UserFactory(), UserFactory()
+    notify(recipients=[reader, reader, other], kind="FOLLOW_UP_DUE", title="Due")
+    first = Notification.objects.filter(recipient=reader).order_by("pk").first()
+    Notification.objects.filter(pk=first.pk).update(read_on=NOW)
+
+    assert unread_notification_count(user=reader) == 1
+    assert unread_notification_count(user=other) == 1
+    assert unread_notification_count(user=UserFactory()) == 0
