@@ -17,7 +17,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from crm.core import paging
-from crm.core.db import PreparedQuery
+from crm.core.db import ID_MARK, MOMENT_MARKS, PreparedQuery
 from crm.core.models import active_staff
 from crm.core.parsing import MISSING, parse_id
 from crm.org.scope import scope_for
@@ -452,9 +452,8 @@ def _followup_counts_query(owner_id: int, start: datetime.datetime, end: datetim
 # The navigation shows the counts on every page: their SQL is compiled once.
 _FOLLOWUP_COUNTS = PreparedQuery(
     _followup_counts_query,
-    -7_031_965_417,
-    datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC),
-    datetime.datetime(1902, 3, 4, 5, 6, 7, 891, tzinfo=datetime.UTC),
+    ID_MARK,
+    *MOMENT_MARKS,
 )
 
 
@@ -462,8 +461,8 @@ def followup_counts(*, owner: Any, today: datetime.date | None = None) -> dict[s
     """How many of the owner's active leads have their next follow-up overdue, due today and
     upcoming: one query (the navigation shows the first two on every page)."""
     start, end = _day_bounds(today)
-    rows = _FOLLOWUP_COUNTS.rows(getattr(owner, "pk", owner), start, end)
-    overdue, due_today, upcoming = rows[0] if rows else (0, 0, 0)
+    row = _FOLLOWUP_COUNTS.first(getattr(owner, "pk", owner), start, end)
+    overdue, due_today, upcoming = row or (0, 0, 0)
     return {"overdue": overdue, "today": due_today, "upcoming": upcoming}
 
 

@@ -129,6 +129,15 @@ def save_unique(instance: models.Model, field: str, code: int, *args: object) ->
         raise ValidationError({field: [coded_error(code, *args)]}) from exc
 
 
+# Values that stand for a query's own values while its SQL is compiled (``PreparedQuery``):
+# of the field's type, and held by nothing else in a query.
+ID_MARK = -7_031_965_417
+MOMENT_MARKS = (
+    datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC),
+    datetime.datetime(1902, 3, 4, 5, 6, 7, 891, tzinfo=datetime.UTC),
+)
+
+
 class PreparedQuery:
     """A query compiled to SQL once per process and database, then run with new values.
 
@@ -176,6 +185,12 @@ class PreparedQuery:
         """The query's rows as model instances (with any annotations as attributes)."""
         compiled = self._compile()
         return compiled.model._default_manager.raw(compiled.sql, self._params(compiled, values))
+
+    def first(self, *values: Any) -> tuple | None:
+        """The query's first row (a count grouped by one key has none for a key without
+        rows), or None."""
+        rows = self.rows(*values)
+        return rows[0] if rows else None
 
     def rows(self, *values: Any, limit: int | None = None, offset: int = 0) -> list[tuple]:
         """The query's rows as ``values_list()`` gives them; ``limit`` and ``offset`` page a

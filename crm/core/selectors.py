@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from .db import PreparedQuery
+from .db import ID_MARK, PreparedQuery
 from .models import Notification
 
 
@@ -23,10 +23,10 @@ _UNREAD = PreparedQuery(
         .annotate(unread=Count("id"))
         .values_list("unread")
     ),
-    -7_031_965_417,
+    ID_MARK,
 )
 
 
 def unread_notification_count(*, user: Any) -> int:
-    rows = _UNREAD.rows(getattr(user, "pk", user))
-    return rows[0][0] if rows else 0
+    row = _UNREAD.first(getattr(user, "pk", user))
+    return row[0] if row else 0

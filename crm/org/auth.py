@@ -17,6 +17,7 @@ from crm.core.api.authentication import (
     TokenAuthentication,
     staff_users,
 )
+from crm.core.db import ID_MARK
 
 from .scope import with_scope
 
@@ -51,7 +52,7 @@ class StaffBackend(PreparedUsers, ModelBackend):
         raise PermissionDenied
 
     def get_user(self, user_id: Any) -> Any:
-        user = self.user_by("pk", user_id, -7_031_965_417)
+        user = self.user_by("pk", user_id, ID_MARK)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

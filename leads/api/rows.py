@@ -22,7 +22,7 @@ from django.db.models import Field, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from crm.core.db import PreparedQuery
+from crm.core.db import ID_MARK, PreparedQuery
 from crm.core.parsing import parse_id
 
 from ..access import visible_leads, visible_q
@@ -159,7 +159,7 @@ def _values(leads: QuerySet[Lead]) -> QuerySet[Lead]:
 # the newest leads, and one lead by id. Their SQL is compiled once (crm.core.db.PreparedQuery):
 # building and compiling the ORM's query cost as much CPU as the rest of such a request.
 _NEWEST = PreparedQuery(lambda: _values(Lead.objects.order_by(*ordering(None, None))))
-_ONE = PreparedQuery(lambda pk: _values(Lead.objects.filter(pk=pk)), -7_031_965_417)
+_ONE = PreparedQuery(lambda pk: _values(Lead.objects.filter(pk=pk)), ID_MARK)
 
 
 class _Newest:

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db.models import Q
 
-from crm.core.db import PreparedQuery
+from crm.core.db import ID_MARK, MOMENT_MARKS, PreparedQuery
 from crm.core.models import Notification
 from crm.core.selectors import unread_notification_count
 from crm.core.services import notify
@@ -14,7 +14,7 @@ from leads.selectors import followup_counts
 from tests.factories import LeadFactory, UserFactory
 
 NOW = datetime.datetime(2026, 12, 4, 12, 0, tzinfo=datetime.UTC)
-MARK = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
+MARK = MOMENT_MARKS[0]
 
 
 def around(leads, moment):
@@ -31,7 +31,7 @@ def test_a_mark_that_stands_twice_and_a_date_time_mark_take_the_value_given():
         lambda owner_id, moment: around(Lead.objects.filter(owner_id=owner_id), moment).values_list(
             "pk"
         ),
-        -7_031_965_417,
+        ID_MARK,
         MARK,
     )
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from ..db import PreparedQuery
+from ..db import ID_MARK, PreparedQuery
 
 
 def _digest(*parts: str) -> str:
@@ -100,7 +100,7 @@ class CachedBasicAuthentication(PreparedUsers, authentication.BasicAuthenticatio
         remembered = cache.get(key)
         if remembered is not None:
             user_id, fingerprint = remembered
-            user = self.user_by("pk", user_id, -7_031_965_417)
+            user = self.user_by("pk", user_id, ID_MARK)
             if (
                 user is not None
                 and user.is_active
