@@ -243,3 +243,22 @@ class _Compiled:
     # Per mark: where it stands, and how a value there is adapted.
     positions: list[list[tuple[int, Callable[[Any], Any] | None]]]
     converters: dict[int, tuple[list[Callable], Any]]
+
+
+class PreparedWindow:
+    """A queryset whose windows (``[a:b]``) are read with ``prepared``, a query of the same
+    rows compiled once; anything else (an index, a method) is asked of the queryset. For the
+    paging of ``crm.core.paging``, which takes a window of what it is given."""
+
+    def __init__(self, prepared: PreparedQuery, queryset: models.QuerySet) -> None:
+        self._prepared = prepared
+        self._queryset = queryset
+
+    def __getitem__(self, window: Any) -> Any:
+        if isinstance(window, slice) and window.step is None and window.stop is not None:
+            start = window.start or 0
+            return self._prepared.rows(limit=max(window.stop - start, 0), offset=start)
+        return self._queryset[window]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._queryset, name)

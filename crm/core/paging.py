@@ -47,7 +47,7 @@ def page_rows(
     *,
     offset: int,
     limit: int,
-    read: Callable[[QuerySet], QuerySet] | None = None,
+    read: Callable[[QuerySet], Any] | None = None,
 ) -> list[Any]:
     """``rows[offset:offset + limit]`` as a list; a deep page of a queryset by keys first.
     ``read`` makes the queryset the page's rows are read from (``.values()`` with joins, say):
@@ -62,7 +62,19 @@ def page_rows(
 
 
 class ListPaginator(Paginator):
-    """Django's Paginator with the totals of ``count_rows`` and the pages of ``page_rows``."""
+    """Django's Paginator with the totals of ``count_rows`` and the pages of ``page_rows``
+    (``read`` as there: what a page's rows are read from)."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        read: Callable[[QuerySet], Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.read = read
 
     @cached_property
     def count(self) -> int:
@@ -76,5 +88,5 @@ class ListPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = page_rows(self.object_list, offset=bottom, limit=top - bottom)
+        rows = page_rows(self.object_list, offset=bottom, limit=top - bottom, read=self.read)
         return self._get_page(rows, number, self)

@@ -19,8 +19,10 @@ page).
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -28,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.safestring import SafeString, mark_safe
 
 from crm.org.models import OrgUnit
 from crm.org.selectors import store_list
@@ -91,6 +94,8 @@ class ReferenceLists:
     sub_statuses: tuple[SubStatusRow, ...]  # every one, by status and name
     reasons: tuple[ReasonRow, ...]  # every one, by id
     stores: tuple[Store, ...]  # every store, by code
+    # The version stamp the lists were cached under ("" when read without the cache).
+    version: str = field(default="", compare=False)
 
     # The list page names each lead's source, sub-status and store from these, not by joins.
     @property
@@ -159,9 +164,27 @@ def reference_lists() -> ReferenceLists:
     key = _key(f"lists:{version}")
     lists = cache.get(key)
     if lists is None:
-        lists = read_reference_lists()
+        lists = replace(read_reference_lists(), version=version)
         cache.set(key, lists, ttl)
     return lists
+
+
+def reference_fragment(
+    lists: ReferenceLists, name: str, vary: str, make: Callable[[], str]
+) -> SafeString:
+    """HTML made from nothing but ``lists`` and ``vary`` (the filter bar of a query string,
+    the bulk bar), kept in the cache beside the lists under their version stamp: a change to
+    the lists makes it again. ``make()`` writes it when it is not kept, or when the lists were
+    read without the cache."""
+    if not lists.version:
+        return mark_safe(make())
+    digest = hashlib.sha256(vary.encode()).hexdigest()
+    key = _key(f"fragment:{lists.version}:{name}:{digest}")
+    html = cache.get(key)
+    if html is None:
+        html = make()
+        cache.set(key, html, settings.REFERENCE_CACHE_SECONDS)
+    return mark_safe(html)
 
 
 def reference_lists_changed() -> None:

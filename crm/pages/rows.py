@@ -8,19 +8,24 @@ Here each row is a dict of ready-made text, and the template only prints it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
-from leads.models import Lead
+from crm.core.db import PreparedQuery, PreparedWindow
+from leads.access import visible_q
+from leads.filters import ordering
+from leads.models import CLOSED_STATUSES, Lead, Status
+from leads.selectors import lead_list_rows_queryset
 
-from .reference import ReferenceLists
-from .templatetags.ui import initials, status_badge
+from .templatetags.ui import status_badge
 
 
 class _Moments:
@@ -52,66 +57,95 @@ def _url_maker(name: str) -> Any:
     return template.format
 
 
+# The first pages of the list as it opens (no filter, the default order) for whoever sees
+# every lead, in SQL compiled once (``crm.core.db.PreparedQuery``): building and compiling the
+# page's query cost more CPU than running it.
+_FIRST_PAGES = PreparedQuery(
+    lambda: lead_list_rows_queryset().order_by(*ordering(None, None)).exclude(status=Status.DELETED)
+)
+# What the list's address may hold and still be those pages.
+_PAGING_ONLY = frozenset({"page", "per_page"})
+
+
+def first_pages_read(request: HttpRequest) -> Callable[[QuerySet], Any] | None:
+    """How the list page reads its rows (``crm.core.paging``): from ``_FIRST_PAGES`` when the
+    request asks for nothing but a page of every lead, the way the view's own query reads
+    them (``tests/pages/test_lead_list_rows.py`` compares the two); None: as the query is."""
+    if request.GET.keys() - _PAGING_ONLY or visible_q(request.user) is not None:
+        return None
+    return lambda leads: PreparedWindow(_FIRST_PAGES, leads)
+
+
 def lead_list_rows(
-    leads: Iterable[Lead],
+    values: Iterable[tuple[Any, ...]],
     *,
     now: datetime.datetime,
-    item_names: Mapping[tuple[str, str], str],
-    lists: ReferenceLists,
     bulk_by_id: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The list page's rows: one dict per lead (of ``lead_list_rows_queryset()``) holding the
-    text of each cell, with the bulk action's result for the lead when there is one. The
-    lead's source, sub-status and store are named from the reference ``lists``."""
+    """The list page's rows: one dict per lead (a tuple of ``lead_list_rows_queryset()``)
+    holding the text of each cell, with the bulk action's result for the lead when there is
+    one."""
     lead_url, customer_url = _url_maker("lead-detail"), _url_maker("customer-detail")
     moments = _Moments()
     bulk_by_id = bulk_by_id or {}
     badges: dict[tuple[str, Any], str] = {}  # a page holds a few of them, many times
-    sources, sub_statuses, stores = lists.source_names, lists.sub_status_by_id, lists.store_by_id
     # get_type_display() builds the dict of the field's choices again for every lead.
     type_labels = {value: str(label) for value, label in Lead._meta.get_field("type").flatchoices}
     rows = []
-    for lead in leads:
-        item_name = item_names.get((lead.type, lead.lead_for), "")
-        customer, owner, result = lead.customer, lead.owner, bulk_by_id.get(str(lead.pk))
-        # (A row the lists do not hold yet, in a process whose cached lists are older than
-        # it, is read by itself.)
-        store = (stores.get(lead.store_id) or lead.store) if lead.store_id else None
-        sub_status = (
-            (sub_statuses.get(lead.sub_status_id) or lead.sub_status)
-            if lead.sub_status_id
-            else None
-        )
-        details = [lead.lead_for] if item_name else []
-        source = sources.get(lead.org_source_id) or lead.org_source.name
-        details += [f"#{lead.pk}", type_labels.get(lead.type, lead.type), source]
-        follow_up = lead.next_follow_up
+    for (
+        pk,
+        kind,
+        lead_for,
+        status,
+        sub_status,
+        source,
+        store,
+        store_name,
+        customer_id,
+        first_name,
+        last_name,
+        mobile,
+        email,
+        owner,
+        owner_first_name,
+        owner_last_name,
+        follow_up,
+        created_on,
+        updated_on,
+        item_name,
+    ) in values:
+        result = bulk_by_id.get(str(pk))
+        details = [lead_for] if item_name else []
+        details += [f"#{pk}", type_labels.get(kind, kind), source]
+        owner_name = f"{owner_first_name} {owner_last_name}".strip() if owner else ""
         rows.append(
             {
-                "id": lead.pk,
+                "id": pk,
                 "css": ("row-ok" if result["ok"] else "row-failed") if result else "",
-                "url": lead_url(lead.pk),
-                "item": item_name or lead.lead_for,
+                "url": lead_url(pk),
+                "item": item_name or lead_for,
                 "details": " · ".join(details),
-                "customer_url": customer_url(lead.customer_id),
-                "customer": customer.full_name or "Unnamed customer",
-                "contact": customer.mobile or customer.email or "",
-                "status": badges.get((lead.status, lead.sub_status_id))
+                "customer_url": customer_url(customer_id),
+                "customer": f"{first_name} {last_name}".strip() or "Unnamed customer",
+                "contact": mobile or email or "",
+                "status": badges.get((status, sub_status))
                 or badges.setdefault(
-                    (lead.status, lead.sub_status_id),
-                    status_badge(lead.status, sub_status, stacked=True),
+                    (status, sub_status), status_badge(status, sub_status, stacked=True)
                 ),
-                "store": store.code if store else "",
-                "store_name": store.name if store else "",
-                "owner": owner.get_username() if owner else "",
-                "owner_initials": initials(owner) if owner else "",
+                "store": store or "",
+                "store_name": store_name or "",
+                "owner": owner or "",
+                # As ``initials()`` of the owner: of the full name, else of the username.
+                "owner_initials": "".join(
+                    part[0] for part in (owner_name or owner or "").split()[:2]
+                ).upper(),
                 "follow_up": moments.day_time(follow_up) if follow_up else "",
                 "follow_up_title": moments.full(follow_up) if follow_up else "",
-                "overdue": bool(follow_up and follow_up < now and not lead.is_closed),
-                "created": moments.day(lead.created_on),
-                "created_title": moments.full(lead.created_on),
-                "updated": moments.day_time(lead.last_updated_on),
-                "updated_title": moments.full(lead.last_updated_on),
+                "overdue": bool(follow_up and follow_up < now and status not in CLOSED_STATUSES),
+                "created": moments.day(created_on),
+                "created_title": moments.full(created_on),
+                "updated": moments.day_time(updated_on),
+                "updated_title": moments.full(updated_on),
             }
         )
     return rows

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from crm.core.db import ID_MARK, PreparedQuery
 
 from .models import SavedView
 
 
-def saved_view_list(*, owner: Any) -> QuerySet[SavedView]:
-    return SavedView.objects.filter(owner=owner).order_by("name", "id")
+class SavedViewRow(NamedTuple):
+    pk: int
+    name: str
+    query: str
+
+
+# The lead list shows them on every visit: the SQL is compiled once.
+_SAVED_VIEWS = PreparedQuery(
+    lambda owner_id: (
+        SavedView.objects.filter(owner_id=owner_id)
+        .order_by("name", "id")
+        .values_list("pk", "name", "query")
+    ),
+    ID_MARK,
+)
+
+
+def saved_view_list(*, owner: Any) -> list[SavedViewRow]:
+    """The person's saved views of the lead list, by name."""
+    return [SavedViewRow(*row) for row in _SAVED_VIEWS.rows(getattr(owner, "pk", owner))]

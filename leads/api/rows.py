@@ -22,7 +22,7 @@ from django.db.models import Field, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from crm.core.db import ID_MARK, PreparedQuery
+from crm.core.db import ID_MARK, PreparedQuery, PreparedWindow
 from crm.core.parsing import parse_id
 
 from ..access import visible_leads, visible_q
@@ -162,23 +162,6 @@ _NEWEST = PreparedQuery(lambda: _values(Lead.objects.order_by(*ordering(None, No
 _ONE = PreparedQuery(lambda pk: _values(Lead.objects.filter(pk=pk)), ID_MARK)
 
 
-class _Newest:
-    """``lead_values()`` of every lead in the default order: a window of it (``[a:b]``) is
-    read with SQL compiled once; anything else is asked of the queryset."""
-
-    def __init__(self, leads: QuerySet[Lead]) -> None:
-        self._leads = leads
-
-    def __getitem__(self, window: Any) -> Any:
-        if isinstance(window, slice) and window.step is None and window.stop is not None:
-            start = window.start or 0
-            return _NEWEST.rows(limit=max(window.stop - start, 0), offset=start)
-        return _values(self._leads)[window]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(_values(self._leads), name)
-
-
 def _is_newest(leads: QuerySet[Lead]) -> bool:
     # Every lead, no condition, in the default order: what _NEWEST reads.
     query = leads.query
@@ -196,7 +179,7 @@ def _is_newest(leads: QuerySet[Lead]) -> bool:
 def lead_values(leads: QuerySet[Lead]) -> Any:
     """The leads as the tuples ``lead_rows`` reads (page it, then hand the page over)."""
     if _history_by_database() and _is_newest(leads):
-        return _Newest(leads)
+        return PreparedWindow(_NEWEST, _values(leads))
     return _values(leads)
 
 

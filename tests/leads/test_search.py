@@ -87,5 +87,5 @@ def test_the_api_q_the_list_page_and_the_top_bar_find_a_mobile_alike(db, client)
     page = client.get(reverse("lead-list"), {"q": "098765-43210"})
     api = client.get("/v2/leads", {"q": "+91 98765 43210"})
 
-    assert [row.pk for row in page.context["leads"]] == [lead.pk]
+    assert [row["id"] for row in page.context["rows"]] == [lead.pk]
     assert [row["id"] for row in api.json()["data"]] == [lead.pk]

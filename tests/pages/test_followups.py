@@ -65,4 +65,4 @@ def test_group_links_open_the_same_leads_in_the_list(staff_client, staff):
     group = staff_client.get(MINE).context["groups"][0]
     listed = staff_client.get(group["url"])
 
-    assert [lead.pk for lead in listed.context["leads"]] == [overdue.pk]
+    assert [row["id"] for row in listed.context["rows"]] == [overdue.pk]

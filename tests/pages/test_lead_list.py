@@ -14,7 +14,7 @@ LIST = reverse("lead-list")
 
 
 def listed(response) -> list[int]:
-    return [lead.pk for lead in response.context["leads"]]
+    return [row["id"] for row in response.context["rows"]]
 
 
 def test_list_shows_leads_newest_first(staff_client):

@@ -26,7 +26,7 @@ BULK = reverse("lead-bulk")
 
 
 def listed(response) -> list[int]:
-    return [lead.pk for lead in response.context["leads"]]
+    return [row["id"] for row in response.context["rows"]]
 
 
 def messages_of(response) -> list[str]:

@@ -55,7 +55,7 @@ def _query_without(params: Any, *names: str) -> str:
 def lead_board(request: HttpRequest) -> HttpResponse:
     lists = reference_lists()
     sub_statuses = list(lists.sub_statuses)
-    search, leads = search_leads(request, lists=lists, sub_statuses=sub_statuses)
+    search, leads, refused = search_leads(request, lists=lists, sub_statuses=sub_statuses)
     columns = board_columns(leads, per_column=PER_COLUMN, statuses=_shown_statuses(request.GET))
     context = {
         "search": search,
@@ -69,7 +69,7 @@ def lead_board(request: HttpRequest) -> HttpResponse:
         "sub_status_map": sub_status_map(sub_statuses),
         "now": timezone.now(),
     }
-    status = 400 if search.errors else 200
+    status = 400 if refused else 200
     return render(request, "leads/board.html", context, status=status)
 
 

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -24,7 +26,6 @@ from leads.filters import filtered_leads
 from leads.models import Lead, OrgSettings, Status
 from leads.selectors import (
     assignable_owners,
-    catalog_names,
     lead_list_page_queryset,
     lead_list_rows_queryset,
     reason_list,
@@ -32,8 +33,8 @@ from leads.selectors import (
 )
 
 from ..access import staff_required
-from ..reference import ReferenceLists, reference_lists
-from ..rows import lead_list_rows, lead_list_rows_html
+from ..reference import ReferenceLists, reference_fragment, reference_lists
+from ..rows import first_pages_read, lead_list_rows, lead_list_rows_html
 from ..selectors import saved_view_list
 from ..services import saved_view_delete, saved_view_save, view_query
 from ..templatetags.ui import LIST_QUERY_COOKIE
@@ -71,16 +72,20 @@ def search_leads(
     lists: ReferenceLists,
     sub_statuses: list[Any],
     queryset: QuerySet[Lead] | None = None,
-) -> tuple[LeadSearchForm, QuerySet[Lead]]:
-    """The filter bar of the list and the board, and the leads its query string selects (none
+) -> tuple[LeadSearchForm, QuerySet[Lead], bool]:
+    """The filter bar of the list and the board, the leads its query string selects (none
     when a filter is refused: the form then shows the coded errors), from ``queryset``
-    (``lead_list_page_queryset()`` when not given)."""
-    search = LeadSearchForm(
-        request.GET,
-        owners=lists.owners,
-        sources=lists.sources,
-        sub_status_names=sorted({sub.name for sub in sub_statuses}),
-        stores=lists.active_stores,
+    (``lead_list_page_queryset()`` when not given), and whether a filter was refused."""
+    # Made when it is shown or refuses a filter: a list page whose filter bar is kept
+    # (reference_fragment) does not build its seventeen fields.
+    search: Any = SimpleLazyObject(
+        lambda: LeadSearchForm(
+            request.GET,
+            owners=lists.owners,
+            sources=lists.sources,
+            sub_status_names=sorted({sub.name for sub in sub_statuses}),
+            stores=lists.active_stores,
+        )
     )
     try:
         leads = list_page_leads(
@@ -88,8 +93,8 @@ def search_leads(
         )
     except ValidationError as exc:
         search.add_filter_errors(exc)
-        leads = Lead.objects.none()
-    return search, leads
+        return search, Lead.objects.none(), True
+    return search, leads, False
 
 
 def is_filtered(params: Any) -> bool:
@@ -105,49 +110,68 @@ def is_filtered(params: Any) -> bool:
 def lead_list(request: HttpRequest) -> HttpResponse:
     lists = reference_lists()
     sub_statuses = lists.active_sub_statuses
-    search, leads = search_leads(
+    search, leads, refused = search_leads(
         request, lists=lists, sub_statuses=sub_statuses, queryset=lead_list_rows_queryset()
     )
-    paginator = ListPaginator(leads, page_size(request))
+    paginator = ListPaginator(leads, page_size(request), read=first_pages_read(request))
     page = paginator.get_page(request.GET.get("page"))
     bulk_result = request.session.pop(BULK_RESULT_KEY, None)
-    bulk_form = BulkActionForm(
-        owners=lists.owners,
-        sub_statuses=sub_statuses,
-        reasons=lists.active_reasons,
-        may_close=may_bulk_close(request.user),
-        auto_id="bulk-%s",
-    )
-    leads_on_page = list(page.object_list)
+    may_close = may_bulk_close(request.user)
     bulk_by_id = {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])}
-    rows = lead_list_rows(
-        leads_on_page,
-        now=timezone.now(),
-        item_names=catalog_names(leads=leads_on_page),
-        lists=lists,
-        bulk_by_id=bulk_by_id,
-    )
+    rows = lead_list_rows(page.object_list, now=timezone.now(), bulk_by_id=bulk_by_id)
     context = {
         "search": search,
+        "refused": refused,
         "saved_views": saved_view_list(owner=request.user),
         "deleted_hidden": deleted_hidden(request),
         "view_query": view_query(request.GET),
         "page": page,
-        "leads": leads_on_page,
         "rows": rows,
         "rows_html": lead_list_rows_html(rows),
         "paginator": paginator,
         "page_sizes": PAGE_SIZES,
         "per_page": paginator.per_page,
-        "bulk_form": bulk_form,
+        # The filter bar and the bulk bar are made of the reference lists and the query
+        # string alone: kept beside the lists (crm.pages.reference), not rendered each time.
+        "filters_html": reference_fragment(
+            lists,
+            "lead-list-filters",
+            request.GET.urlencode(),
+            lambda: render_to_string(
+                "leads/_lead_filters.html",
+                {
+                    "search": search,
+                    "filter_action": reverse("lead-list"),
+                    "filtered": is_filtered(request.GET),
+                    "import_job_id": parse_id(request.GET.get("importJob")),
+                },
+            ),
+        ),
+        "bulk_bar_html": reference_fragment(
+            lists,
+            "lead-list-bulk-bar",
+            str(may_close),
+            lambda: render_to_string(
+                "leads/_bulk_bar.html",
+                {
+                    "bulk_form": BulkActionForm(
+                        owners=lists.owners,
+                        sub_statuses=sub_statuses,
+                        reasons=lists.active_reasons,
+                        may_close=may_close,
+                        auto_id="bulk-%s",
+                    )
+                },
+            ),
+        ),
         "bulk_result": bulk_result,
         "sub_status_map": sub_status_map(sub_statuses),
         "import_job_id": parse_id(request.GET.get("importJob")),
         "filtered": is_filtered(request.GET),
     }
-    status = 400 if search.errors else 200
+    status = 400 if refused else 200
     response = render(request, "leads/lead_list.html", context, status=status)
-    if not search.errors:
+    if not refused:
         # The lead page's breadcrumb leads back to this list as filtered (ui.lead_list_url).
         response.set_cookie(
             LIST_QUERY_COOKIE, context["view_query"], path="/", samesite="Lax", httponly=True
