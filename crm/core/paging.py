@@ -24,19 +24,25 @@ COUNT_CACHE_FROM = 10_000
 DEEP_OFFSET_FROM = 1_000
 
 
-def count_rows(queryset: QuerySet) -> int:
-    """``queryset.count()``; a large total may be up to LEADS_COUNT_CACHE_SECONDS old."""
+def count_rows(rows: QuerySet | Callable[[], QuerySet], *, key: str | None = None) -> int:
+    """``rows.count()``; a large total may be up to LEADS_COUNT_CACHE_SECONDS old. The total is
+    kept under a digest of the count's SQL, or under ``key`` when given: then ``rows`` may be a
+    function that makes the queryset, called only when the total is not kept (neither built nor
+    compiled for a total the cache has)."""
+    make = rows if callable(rows) else lambda: rows
     ttl = settings.LEADS_COUNT_CACHE_SECONDS
     if ttl <= 0:
-        return queryset.count()
-    try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # .none(), or a filter nothing can match
-        return 0
-    key = "rows:" + hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+        return make().count()
+    if key is None:
+        queryset = make()
+        try:
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # .none(), or a filter nothing can match
+            return 0
+        key = "rows:" + hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
     total = cache.get(key)
     if total is None:
-        total = queryset.count()
+        total = make().count()
         if total >= COUNT_CACHE_FROM:
             cache.set(key, total, ttl)
     return total
@@ -47,7 +53,7 @@ def page_rows(
     *,
     offset: int,
     limit: int,
-    read: Callable[[QuerySet], Any] | None = None,
+    read: Callable[[QuerySet], QuerySet] | None = None,
 ) -> list[Any]:
     """``rows[offset:offset + limit]`` as a list; a deep page of a queryset by keys first.
     ``read`` makes the queryset the page's rows are read from (``.values()`` with joins, say):
@@ -62,19 +68,7 @@ def page_rows(
 
 
 class ListPaginator(Paginator):
-    """Django's Paginator with the totals of ``count_rows`` and the pages of ``page_rows``
-    (``read`` as there: what a page's rows are read from)."""
-
-    def __init__(
-        self,
-        object_list: Any,
-        per_page: int,
-        *,
-        read: Callable[[QuerySet], Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(object_list, per_page, **kwargs)
-        self.read = read
+    """Django's Paginator with the totals of ``count_rows`` and the pages of ``page_rows``."""
 
     @cached_property
     def count(self) -> int:
@@ -88,5 +82,5 @@ class ListPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = page_rows(self.object_list, offset=bottom, limit=top - bottom, read=self.read)
+        rows = page_rows(self.object_list, offset=bottom, limit=top - bottom)
         return self._get_page(rows, number, self)

@@ -8,10 +8,12 @@ Here each row is a dict of ready-made text, and the template only prints it.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,13 +21,16 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
-from crm.core.db import PreparedQuery, PreparedWindow
+from crm.core.db import PreparedQuery
+from crm.core.paging import DEEP_OFFSET_FROM, count_rows, page_rows
 from leads.access import visible_q
 from leads.filters import ordering
 from leads.models import CLOSED_STATUSES, Lead, Status
 from leads.selectors import lead_list_rows_queryset
 
 from .templatetags.ui import status_badge
+
+NO_TEXTS = ("", "", "")
 
 
 class _Moments:
@@ -37,17 +42,17 @@ class _Moments:
         self.zone = timezone.get_current_timezone()
         self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
 
-    def day_time(self, value: datetime.datetime) -> str:
+    def texts(self, value: datetime.datetime) -> tuple[str, str, str]:
+        """The day and time ("03 Dec, 21:36"), the day ("03 Dec 2026") and the whole moment
+        with its zone ("03 Dec 2026, 21:36 IST") of ``value``, converted once."""
         local = value.astimezone(self.zone)
-        return f"{local.day:02d} {self.months[local.month]}, {local.hour:02d}:{local.minute:02d}"
-
-    def day(self, value: datetime.datetime) -> str:
-        local = value.astimezone(self.zone)
-        return f"{local.day:02d} {self.months[local.month]} {local.year}"
-
-    def full(self, value: datetime.datetime) -> str:
-        local = value.astimezone(self.zone)
-        return f"{self.day(local)}, {local.hour:02d}:{local.minute:02d} {local.tzname()}"
+        day = f"{local.day:02d} {self.months[local.month]}"
+        clock = f"{local.hour:02d}:{local.minute:02d}"
+        return (
+            f"{day}, {clock}",
+            f"{day} {local.year}",
+            f"{day} {local.year}, {clock} {local.tzname()}",
+        )
 
 
 def _url_maker(name: str) -> Any:
@@ -67,13 +72,33 @@ _FIRST_PAGES = PreparedQuery(
 _PAGING_ONLY = frozenset({"page", "per_page"})
 
 
-def first_pages_read(request: HttpRequest) -> Callable[[QuerySet], Any] | None:
-    """How the list page reads its rows (``crm.core.paging``): from ``_FIRST_PAGES`` when the
-    request asks for nothing but a page of every lead, the way the view's own query reads
-    them (``tests/pages/test_lead_list_rows.py`` compares the two); None: as the query is."""
+class FirstPages:
+    """The first pages of every lead, as ``ListPaginator`` reads them: the rows of a page by
+    ``_FIRST_PAGES``, the total by a cache key of its own (``count_rows``). ``leads()`` makes
+    the view's own query of the same rows, built only when the total is not kept or for a deep
+    page (found by its keys first, ``page_rows``)."""
+
+    def __init__(self, leads: Callable[[], QuerySet]) -> None:
+        self._leads = functools.cache(leads)
+
+    def __len__(self) -> int:
+        name = connection.settings_dict["NAME"]
+        return count_rows(self._leads, key=f"rows:first-pages:{name}")
+
+    def __getitem__(self, window: slice) -> list[tuple]:
+        start = window.start or 0
+        if start >= DEEP_OFFSET_FROM:
+            return page_rows(self._leads(), offset=start, limit=window.stop - start)
+        return _FIRST_PAGES.rows(limit=window.stop - start, offset=start)
+
+
+def first_pages(request: HttpRequest, leads: Callable[[], QuerySet]) -> FirstPages | None:
+    """The rows of the list page when the request asks for nothing but a page of every lead,
+    read as ``leads()`` reads them (``tests/pages/test_lead_list_rows.py`` compares the two);
+    None for any other request."""
     if request.GET.keys() - _PAGING_ONLY or visible_q(request.user) is not None:
         return None
-    return lambda leads: PreparedWindow(_FIRST_PAGES, leads)
+    return FirstPages(leads)
 
 
 def lead_list_rows(
@@ -118,6 +143,9 @@ def lead_list_rows(
         details = [lead_for] if item_name else []
         details += [f"#{pk}", type_labels.get(kind, kind), source]
         owner_name = f"{owner_first_name} {owner_last_name}".strip() if owner else ""
+        follow_up_text, _, follow_up_title = moments.texts(follow_up) if follow_up else NO_TEXTS
+        _, created, created_title = moments.texts(created_on)
+        updated, _, updated_title = moments.texts(updated_on)
         rows.append(
             {
                 "id": pk,
@@ -139,13 +167,13 @@ def lead_list_rows(
                 "owner_initials": "".join(
                     part[0] for part in (owner_name or owner or "").split()[:2]
                 ).upper(),
-                "follow_up": moments.day_time(follow_up) if follow_up else "",
-                "follow_up_title": moments.full(follow_up) if follow_up else "",
+                "follow_up": follow_up_text,
+                "follow_up_title": follow_up_title,
                 "overdue": bool(follow_up and follow_up < now and status not in CLOSED_STATUSES),
-                "created": moments.day(created_on),
-                "created_title": moments.full(created_on),
-                "updated": moments.day_time(updated_on),
-                "updated_title": moments.full(updated_on),
+                "created": created,
+                "created_title": created_title,
+                "updated": updated,
+                "updated_title": updated_title,
             }
         )
     return rows

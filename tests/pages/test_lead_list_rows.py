@@ -3,13 +3,14 @@ every lead read by SQL compiled once, which must be the rows the view's own quer
 
 import datetime
 
+import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from crm.core.paging import ListPaginator
 from crm.org.models import Role
-from crm.pages.rows import first_pages_read, lead_list_rows
+from crm.pages.rows import first_pages, lead_list_rows
 from crm.pages.views.lead_list import list_page_leads
 from leads.models import LeadType, Status
 from leads.selectors import lead_list_rows_queryset
@@ -62,19 +63,23 @@ def _request(user, query: str = ""):
 
 
 def _page(request, size: int = 3, number: int = 1):
-    leads = list_page_leads(request, lead_list_rows_queryset())
-    paginator = ListPaginator(leads, size, read=first_pages_read(request))
-    return list(paginator.page(number).object_list)
+    # (A total under COUNT_CACHE_FROM is counted by the view's query every time.)
+    first = first_pages(request, lambda: list_page_leads(request, lead_list_rows_queryset()))
+    assert first is not None
+    return list(ListPaginator(first, size).page(number).object_list)
+
+
+def _plain(request):
+    return list(list_page_leads(request, lead_list_rows_queryset()))
 
 
 def test_first_pages_are_the_rows_the_views_query_reads(db):
     made = _leads()
     admin = UserFactory(username="root", is_superuser=True)
     request = _request(admin, "page=2&per_page=25")
-    assert first_pages_read(request) is not None
 
     prepared = _page(request, 3, 1) + _page(request, 3, 2)
-    plain = list(list_page_leads(request, lead_list_rows_queryset()))
+    plain = _plain(request)
 
     assert prepared == plain
     assert [row[0] for row in prepared] == [lead.pk for lead in reversed(made[:5])]
@@ -93,9 +98,32 @@ def test_a_filter_or_a_scope_reads_the_views_own_query(db):
     associate = UserFactory(username="asha")
     give_role(associate, Role.ASSOCIATE, OrgUnitFactory(code="S1"))
 
-    assert first_pages_read(_request(admin, "status=OPEN")) is None
-    assert first_pages_read(_request(admin, "sortBy=nextFollowUp")) is None
-    assert first_pages_read(_request(associate)) is None
+    def leads():
+        return None
+
+    assert first_pages(_request(admin, "status=OPEN"), leads) is None
+    assert first_pages(_request(admin, "sortBy=nextFollowUp"), leads) is None
+    assert first_pages(_request(associate), leads) is None
+
+
+def test_a_deep_page_and_an_uncounted_total_come_from_the_views_query(db, monkeypatch):
+    _leads()
+    admin = UserFactory(username="root", is_superuser=True)
+    request = _request(admin)
+    monkeypatch.setattr("crm.pages.rows.DEEP_OFFSET_FROM", 2)
+    monkeypatch.setattr("crm.core.paging.COUNT_CACHE_FROM", 1)
+    built = []
+
+    def leads():
+        built.append(1)
+        return list_page_leads(request, lead_list_rows_queryset())
+
+    first = first_pages(request, leads)
+    total, deep = len(first), first[3:5]
+    again = len(first_pages(request, lambda: pytest.fail("the kept total was counted again")))
+
+    assert total == again == 5 and len(built) == 1  # one queryset, built once, kept
+    assert deep == _plain(request)[3:5]
 
 
 def test_rows_name_the_item_and_fall_back_to_its_code(db):

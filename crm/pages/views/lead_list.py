@@ -34,7 +34,7 @@ from leads.selectors import (
 
 from ..access import staff_required
 from ..reference import ReferenceLists, reference_fragment, reference_lists
-from ..rows import first_pages_read, lead_list_rows, lead_list_rows_html
+from ..rows import first_pages, lead_list_rows, lead_list_rows_html
 from ..selectors import saved_view_list
 from ..services import saved_view_delete, saved_view_save, view_query
 from ..templatetags.ui import LIST_QUERY_COOKIE
@@ -66,6 +66,20 @@ def deleted_hidden(request: HttpRequest) -> bool:
     return not request.GET.get("status", "").strip()
 
 
+def search_form(request: HttpRequest, lists: ReferenceLists, sub_statuses: list[Any]) -> Any:
+    """The filter bar's form, made when it is shown or refuses a filter: a list page whose
+    filter bar is kept (``reference_fragment``) does not build its seventeen fields."""
+    return SimpleLazyObject(
+        lambda: LeadSearchForm(
+            request.GET,
+            owners=lists.owners,
+            sources=lists.sources,
+            sub_status_names=sorted({sub.name for sub in sub_statuses}),
+            stores=lists.active_stores,
+        )
+    )
+
+
 def search_leads(
     request: HttpRequest,
     *,
@@ -76,17 +90,7 @@ def search_leads(
     """The filter bar of the list and the board, the leads its query string selects (none
     when a filter is refused: the form then shows the coded errors), from ``queryset``
     (``lead_list_page_queryset()`` when not given), and whether a filter was refused."""
-    # Made when it is shown or refuses a filter: a list page whose filter bar is kept
-    # (reference_fragment) does not build its seventeen fields.
-    search: Any = SimpleLazyObject(
-        lambda: LeadSearchForm(
-            request.GET,
-            owners=lists.owners,
-            sources=lists.sources,
-            sub_status_names=sorted({sub.name for sub in sub_statuses}),
-            stores=lists.active_stores,
-        )
-    )
+    search = search_form(request, lists, sub_statuses)
     try:
         leads = list_page_leads(
             request, lead_list_page_queryset() if queryset is None else queryset
@@ -110,10 +114,14 @@ def is_filtered(params: Any) -> bool:
 def lead_list(request: HttpRequest) -> HttpResponse:
     lists = reference_lists()
     sub_statuses = lists.active_sub_statuses
-    search, leads, refused = search_leads(
-        request, lists=lists, sub_statuses=sub_statuses, queryset=lead_list_rows_queryset()
-    )
-    paginator = ListPaginator(leads, page_size(request), read=first_pages_read(request))
+    first = first_pages(request, lambda: list_page_leads(request, lead_list_rows_queryset()))
+    if first is None:
+        search, leads, refused = search_leads(
+            request, lists=lists, sub_statuses=sub_statuses, queryset=lead_list_rows_queryset()
+        )
+    else:
+        search, leads, refused = search_form(request, lists, sub_statuses), first, False
+    paginator = ListPaginator(leads, page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     bulk_result = request.session.pop(BULK_RESULT_KEY, None)
     may_close = may_bulk_close(request.user)
