@@ -170,6 +170,10 @@ class PreparedQuery:
                 params,
                 [_positions(params, mark) for mark in marks],
                 converters,
+                # (A query of values has the model's columns too, but no instances.)
+                _instance_maker(compiler)
+                if issubclass(queryset._iterable_class, models.query.ModelIterable)
+                else None,
             )
             self._compiled[connection.vendor] = compiled
         return compiled
@@ -181,10 +185,13 @@ class PreparedQuery:
                 params[position] = value if adapt is None else adapt(value)
         return params
 
-    def raw(self, *values: Any) -> models.query.RawQuerySet:
-        """The query's rows as model instances (with any annotations as attributes)."""
-        compiled = self._compile()
-        return compiled.model._default_manager.raw(compiled.sql, self._params(compiled, values))
+    def instances(self, *values: Any) -> list[models.Model]:
+        """The query's rows as model instances, with its annotations as attributes (a query of
+        one model's fields and annotations, without ``select_related``)."""
+        make = self._compile().make_instance
+        if make is None:
+            raise ValueError("not a query of one model's instances")
+        return [make(row) for row in self.rows(*values)]
 
     def first(self, *values: Any) -> tuple | None:
         """The query's first row (a count grouped by one key has none for a key without
@@ -235,6 +242,28 @@ def _positions(params: list[Any], mark: Any) -> list[tuple[int, Callable[[Any], 
     return places
 
 
+def _instance_maker(compiler: Any) -> Callable[[tuple], models.Model] | None:
+    """How Django's ModelIterable makes an instance of a compiled query's row: the model's
+    fields by ``from_db``, then each annotation set as an attribute. None for a query of
+    values or with ``select_related``."""
+    info = compiler.klass_info
+    if not info or info.get("related_klass_infos"):
+        return None
+    model, fields = info["model"], info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    names = [column[0].target.attname for column in compiler.select[start:end]]
+    annotations = list(compiler.annotation_col_map.items())
+    alias = connection.alias
+
+    def make(row: tuple) -> models.Model:
+        instance = model.from_db(alias, names, row[start:end])
+        for name, position in annotations:
+            setattr(instance, name, row[position])
+        return instance
+
+    return make
+
+
 @dataclass(frozen=True)
 class _Compiled:
     model: type[models.Model]
@@ -243,6 +272,7 @@ class _Compiled:
     # Per mark: where it stands, and how a value there is adapted.
     positions: list[list[tuple[int, Callable[[Any], Any] | None]]]
     converters: dict[int, tuple[list[Callable], Any]]
+    make_instance: Callable[[tuple], models.Model] | None
 
 
 class PreparedWindow:

@@ -86,3 +86,34 @@ def test_unread_notifications_are_counted_for_their_recipient_only():
     assert unread_notification_count(user=reader) == 1
     assert unread_notification_count(user=other) == 1
     assert unread_notification_count(user=UserFactory()) == 0
+
+
+def test_instances_are_the_orms_with_their_annotations(db):
+    from django.db.models import Count
+
+    from crm.org.scope import with_scope
+
+    owner = UserFactory(username="meera", first_name="Meera")
+    LeadFactory(owner=owner)
+    LeadFactory(owner=owner)
+    query = PreparedQuery(
+        lambda pk: with_scope(
+            type(owner).objects.filter(pk=pk).annotate(leads=Count("owned_leads"))
+        ),
+        ID_MARK,
+    )
+
+    (made,) = query.instances(owner.pk)
+    orm = with_scope(type(owner).objects.filter(pk=owner.pk).annotate(leads=Count("owned_leads")))
+
+    assert (made.pk, made.username, made.first_name, made.leads) == (owner.pk, "meera", "Meera", 2)
+    assert made.__dict__.keys() == orm.get().__dict__.keys()
+    assert not made._state.adding and made._state.db == "default"
+    assert query.instances(-1) == []
+
+
+def test_a_query_of_values_has_no_instances(db):
+    query = PreparedQuery(lambda: Lead.objects.values_list("pk"))
+
+    with pytest.raises(ValueError, match="not a query of one model"):
+        query.instances()

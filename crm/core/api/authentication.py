@@ -69,7 +69,8 @@ class PreparedUsers:
         if query is None:
             query = PreparedQuery(lambda v: cls.users().filter(**{lookup: v}), mark)
             cls._queries[(cls, lookup)] = query
-        return next(iter(query.raw(value)), None)
+        users = query.instances(value)
+        return users[0] if users else None
 
 
 class TokenAuthentication(PreparedUsers, authentication.TokenAuthentication):
