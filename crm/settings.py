@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crm.pages.context_processors.navigation",
             ],
+            # {% url %} with the addresses that take no arguments reversed once per process.
+            "builtins": ["crm.pages.templatetags.urls"],
         },
     },
 ]
