@@ -42,6 +42,9 @@ def staff_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not user.is_active_staff:
             raise PermissionDenied("Staff access is required to use the CRM.")
+        # The user is read by now: the view and its template (a page's frame asks the user a
+        # few dozen things) use it directly, not each time through the lazy object's proxy.
+        request.user = getattr(user, "_wrapped", user)
         return view(request, *args, **kwargs)
 
     return wrapper
