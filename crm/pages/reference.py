@@ -97,19 +97,6 @@ class ReferenceLists:
     # The version stamp the lists were cached under ("" when read without the cache).
     version: str = field(default="", compare=False)
 
-    # The list page names each lead's source, sub-status and store from these, not by joins.
-    @property
-    def source_names(self) -> dict[int, str]:
-        return {source.pk: source.name for source in self.sources}
-
-    @property
-    def sub_status_by_id(self) -> dict[int, SubStatusRow]:
-        return {sub.pk: sub for sub in self.sub_statuses}
-
-    @property
-    def store_by_id(self) -> dict[int, Store]:
-        return {store.pk: store for store in self.stores}
-
     @property
     def active_stores(self) -> list[Store]:
         return [store for store in self.stores if store.is_active]

@@ -28,7 +28,7 @@ from leads.filters import ordering
 from leads.models import CLOSED_STATUSES, Lead, Status
 from leads.selectors import lead_list_rows_queryset
 
-from .templatetags.ui import status_badge
+from .templatetags.ui import name_initials, status_badge
 
 NO_TEXTS = ("", "", "")
 
@@ -163,10 +163,7 @@ def lead_list_rows(
                 "store": store or "",
                 "store_name": store_name or "",
                 "owner": owner or "",
-                # As ``initials()`` of the owner: of the full name, else of the username.
-                "owner_initials": "".join(
-                    part[0] for part in (owner_name or owner or "").split()[:2]
-                ).upper(),
+                "owner_initials": name_initials(owner_name, owner or ""),
                 "follow_up": follow_up_text,
                 "follow_up_title": follow_up_title,
                 "overdue": bool(follow_up and follow_up < now and status not in CLOSED_STATUSES),

@@ -170,8 +170,12 @@ def get_item(mapping: Any, key: Any) -> Any:
 def initials(user: Any) -> str:
     # The error pages show the sidebar to anonymous visitors too (a 404), who have no name.
     full_name = user.get_full_name() if user.is_authenticated else ""
-    name = (full_name or user.get_username()).split()
-    return "".join(part[0] for part in name[:2]).upper()
+    return name_initials(full_name, user.get_username())
+
+
+def name_initials(full_name: str, username: str) -> str:
+    """The avatar's letters: of the first two words of the full name, else of the username."""
+    return "".join(part[0] for part in (full_name or username).split()[:2]).upper()
 
 
 @register.filter

@@ -127,6 +127,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     may_close = may_bulk_close(request.user)
     bulk_by_id = {row["lead_id"]: row for row in (bulk_result or {}).get("rows", [])}
     rows = lead_list_rows(page.object_list, now=timezone.now(), bulk_by_id=bulk_by_id)
+    import_job_id, filtered = parse_id(request.GET.get("importJob")), is_filtered(request.GET)
     context = {
         "search": search,
         "refused": refused,
@@ -150,8 +151,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
                 {
                     "search": search,
                     "filter_action": reverse("lead-list"),
-                    "filtered": is_filtered(request.GET),
-                    "import_job_id": parse_id(request.GET.get("importJob")),
+                    "filtered": filtered,
+                    "import_job_id": import_job_id,
                 },
             ),
         ),
@@ -174,8 +175,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         ),
         "bulk_result": bulk_result,
         "sub_status_map": sub_status_map(sub_statuses),
-        "import_job_id": parse_id(request.GET.get("importJob")),
-        "filtered": is_filtered(request.GET),
+        "import_job_id": import_job_id,
+        "filtered": filtered,
     }
     status = 400 if refused else 200
     response = render(request, "leads/lead_list.html", context, status=status)
